@@ -1,0 +1,92 @@
+import type { AppConfig, OAuthClientConfig, LoginIDKeyConfig } from './types';
+
+/** Upstream's defaults (pkg/lib/config), applied to what authgear.yaml leaves out. */
+export const DEFAULT_ACCESS_TOKEN_LIFETIME = 1800;
+export const DEFAULT_REFRESH_TOKEN_LIFETIME = 31449600;
+export const DEFAULT_IDLE_TIMEOUT = 2592000;
+export const DEFAULT_SESSION_LIFETIME = 31449600;
+
+type Raw = Record<string, any>;
+
+export function clientWithDefaults(raw: Raw): OAuthClientConfig {
+  const access = raw.access_token_lifetime_seconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME;
+  const type = raw.x_application_type ?? '';
+  return {
+    ...raw,
+    client_id: raw.client_id,
+    name: raw.name ?? raw.client_name ?? raw.client_id,
+    client_name: raw.client_name,
+    x_application_type: type,
+    redirect_uris: raw.redirect_uris ?? [],
+    post_logout_redirect_uris: raw.post_logout_redirect_uris ?? [],
+    grant_types: raw.grant_types ?? [],
+    response_types: raw.response_types ?? [],
+    access_token_lifetime_seconds: access,
+    refresh_token_lifetime_seconds:
+      raw.refresh_token_lifetime_seconds ?? Math.max(access, DEFAULT_REFRESH_TOKEN_LIFETIME),
+    refresh_token_idle_timeout_enabled: raw.refresh_token_idle_timeout_enabled ?? true,
+    refresh_token_idle_timeout_seconds: raw.refresh_token_idle_timeout_seconds ?? DEFAULT_IDLE_TIMEOUT,
+    refresh_token_rotation_enabled: raw.refresh_token_rotation_enabled ?? false,
+    // m2m clients always issue JWTs (spec 14).
+    issue_jwt_access_token: type === 'm2m' ? true : (raw.issue_jwt_access_token ?? false),
+    x_max_concurrent_session: raw.x_max_concurrent_session ?? 0,
+  };
+}
+
+function loginIdKey(raw: Raw): LoginIDKeyConfig {
+  const type = raw.type as LoginIDKeyConfig['type'];
+  return {
+    type,
+    key: raw.key ?? type,
+    max_length: raw.max_length ?? (type === 'username' ? 40 : 320),
+  };
+}
+
+export function appWithDefaults(raw: Raw): AppConfig {
+  const http = raw.http ?? {};
+  const authn = raw.authentication ?? {};
+  const policy = raw.authenticator?.password?.policy ?? {};
+  const session = raw.session ?? {};
+  return {
+    id: raw.id ?? 'sandbox',
+    http: {
+      public_origin: String(http.public_origin).replace(/\/+$/, ''),
+      allowed_origins: http.allowed_origins ?? [],
+      cookie_prefix: http.cookie_prefix ?? '',
+      cookie_domain: http.cookie_domain,
+    },
+    oauth: { clients: (raw.oauth?.clients ?? []).map(clientWithDefaults) },
+    authentication: {
+      identities: authn.identities ?? ['oauth', 'login_id'],
+      primary_authenticators: authn.primary_authenticators ?? ['password'],
+      secondary_authenticators: authn.secondary_authenticators ?? ['totp'],
+      secondary_authentication_mode: authn.secondary_authentication_mode ?? 'if_exists',
+      public_signup_disabled: authn.public_signup_disabled ?? false,
+    },
+    identity: {
+      login_id: { keys: (raw.identity?.login_id?.keys ?? [{ type: 'email' }]).map(loginIdKey) },
+    },
+    authenticator: {
+      password: {
+        policy: {
+          min_length: policy.min_length ?? 8,
+          uppercase_required: policy.uppercase_required ?? false,
+          lowercase_required: policy.lowercase_required ?? false,
+          alphabet_required: policy.alphabet_required ?? false,
+          digit_required: policy.digit_required ?? false,
+          symbol_required: policy.symbol_required ?? false,
+          minimum_guessable_level: policy.minimum_guessable_level ?? 0,
+          excluded_keywords: policy.excluded_keywords ?? [],
+          history_size: policy.history_size ?? 0,
+          history_days: policy.history_days ?? 0,
+        },
+      },
+    },
+    session: {
+      lifetime_seconds: session.lifetime_seconds ?? DEFAULT_SESSION_LIFETIME,
+      idle_timeout_enabled: session.idle_timeout_enabled ?? true,
+      idle_timeout_seconds: session.idle_timeout_seconds ?? DEFAULT_IDLE_TIMEOUT,
+      use_session_cookie: session.use_session_cookie ?? session.cookie_non_persistent ?? false,
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * JSON schema of the authgear.yaml sections the sandbox reads. Field types follow upstream's
+ * config schema; unknown client properties are reported, not fatal (spec oidc.md 14).
+ */
+const uri = { type: 'string', minLength: 1 };
+const bool = { type: 'boolean' };
+const seconds = { type: 'integer', minimum: 0 };
+
+export const CLIENT_FIELDS = [
+  'client_id', 'name', 'client_name', 'x_application_type', 'redirect_uris',
+  'post_logout_redirect_uris', 'grant_types', 'response_types', 'access_token_lifetime_seconds',
+  'refresh_token_lifetime_seconds', 'refresh_token_idle_timeout_enabled',
+  'refresh_token_idle_timeout_seconds', 'refresh_token_rotation_enabled', 'issue_jwt_access_token',
+  'x_max_concurrent_session', 'x_custom_ui_uri', 'client_uri', 'policy_uri', 'tos_uri', 'logo_uri',
+  'x_replace_project_logo_with_logo_uri', 'x_framework', 'x_authentication_flow_allowlist',
+  'x_app2app_enabled', 'x_app2app_insecure_device_key_binding_enabled', 'x_dpop_disabled',
+  'x_pre_authenticated_url_enabled', 'x_pre_authenticated_url_allowed_origins',
+  'client_id_issued_at', 'client_secret_expires_at',
+];
+
+const client = {
+  type: 'object',
+  required: ['client_id'],
+  properties: {
+    client_id: { type: 'string', minLength: 1 },
+    name: { type: 'string' },
+    client_name: { type: 'string' },
+    x_application_type: {
+      enum: ['', 'spa', 'traditional_webapp', 'native', 'confidential', 'third_party_app', 'm2m'],
+    },
+    redirect_uris: { type: 'array', items: uri },
+    post_logout_redirect_uris: { type: 'array', items: uri },
+    grant_types: { type: 'array', items: { type: 'string' } },
+    response_types: { type: 'array', items: { type: 'string' } },
+    access_token_lifetime_seconds: { type: 'integer', minimum: 300 },
+    refresh_token_lifetime_seconds: seconds,
+    refresh_token_idle_timeout_enabled: bool,
+    refresh_token_idle_timeout_seconds: seconds,
+    refresh_token_rotation_enabled: bool,
+    issue_jwt_access_token: bool,
+    x_max_concurrent_session: { enum: [0, 1] },
+    x_custom_ui_uri: uri,
+    x_pre_authenticated_url_enabled: bool,
+    x_pre_authenticated_url_allowed_origins: { type: 'array', items: uri },
+  },
+};
+
+export const appConfigSchema = {
+  type: 'object',
+  required: ['http'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    http: {
+      type: 'object',
+      required: ['public_origin'],
+      properties: {
+        public_origin: { type: 'string', minLength: 1 },
+        allowed_origins: { type: 'array', items: { type: 'string' } },
+        cookie_prefix: { type: 'string' },
+        cookie_domain: { type: 'string' },
+      },
+    },
+    oauth: {
+      type: 'object',
+      properties: { clients: { type: 'array', items: client } },
+    },
+    authentication: {
+      type: 'object',
+      properties: {
+        identities: { type: 'array', items: { type: 'string' } },
+        primary_authenticators: { type: 'array', items: { type: 'string' } },
+        secondary_authenticators: { type: 'array', items: { type: 'string' } },
+        secondary_authentication_mode: { enum: ['disabled', 'if_exists', 'required'] },
+        public_signup_disabled: bool,
+      },
+    },
+    identity: {
+      type: 'object',
+      properties: {
+        login_id: {
+          type: 'object',
+          properties: {
+            keys: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['type'],
+                properties: {
+                  type: { enum: ['email', 'phone', 'username'] },
+                  key: { type: 'string', minLength: 1 },
+                  max_length: { type: 'integer', minimum: 1 },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    authenticator: {
+      type: 'object',
+      properties: {
+        password: {
+          type: 'object',
+          properties: {
+            policy: {
+              type: 'object',
+              properties: {
+                min_length: { type: 'integer', minimum: 1 },
+                uppercase_required: bool,
+                lowercase_required: bool,
+                alphabet_required: bool,
+                digit_required: bool,
+                symbol_required: bool,
+                minimum_guessable_level: { type: 'integer', minimum: 0, maximum: 5 },
+                excluded_keywords: { type: 'array', items: { type: 'string' } },
+                history_size: { type: 'integer', minimum: 0 },
+                history_days: { type: 'integer', minimum: 0 },
+              },
+            },
+          },
+        },
+      },
+    },
+    session: {
+      type: 'object',
+      properties: {
+        lifetime_seconds: seconds,
+        idle_timeout_enabled: bool,
+        idle_timeout_seconds: seconds,
+        use_session_cookie: bool,
+        cookie_non_persistent: bool,
+      },
+    },
+  },
+} as const;
+
+/** Top-level sections read by the sandbox; any other known Authgear section is kept and reported. */
+export const SUPPORTED_SECTIONS = new Set([
+  'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session',
+]);
+
+export const secretsSchema = {
+  type: 'object',
+  required: ['secrets'],
+  properties: {
+    secrets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'data'],
+        properties: { key: { type: 'string' }, data: { type: 'object' } },
+      },
+    },
+  },
+} as const;

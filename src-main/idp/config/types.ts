@@ -1,0 +1,98 @@
+/** The subset of authgear.yaml the sandbox reads, with defaults applied (see config/defaults.ts). */
+
+export type ApplicationType =
+  | ''
+  | 'spa'
+  | 'traditional_webapp'
+  | 'native'
+  | 'confidential'
+  | 'third_party_app'
+  | 'm2m';
+
+export interface OAuthClientConfig {
+  client_id: string;
+  name: string;
+  client_name?: string;
+  x_application_type: ApplicationType;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  access_token_lifetime_seconds: number;
+  refresh_token_lifetime_seconds: number;
+  refresh_token_idle_timeout_enabled: boolean;
+  refresh_token_idle_timeout_seconds: number;
+  refresh_token_rotation_enabled: boolean;
+  issue_jwt_access_token: boolean;
+  x_max_concurrent_session: number;
+  x_custom_ui_uri?: string;
+  x_pre_authenticated_url_enabled?: boolean;
+  x_pre_authenticated_url_allowed_origins?: string[];
+}
+
+export interface LoginIDKeyConfig {
+  type: 'email' | 'phone' | 'username';
+  key: string;
+  max_length: number;
+}
+
+export interface PasswordPolicyConfig {
+  min_length: number;
+  uppercase_required: boolean;
+  lowercase_required: boolean;
+  alphabet_required: boolean;
+  digit_required: boolean;
+  symbol_required: boolean;
+  minimum_guessable_level: number;
+  excluded_keywords: string[];
+  history_size: number;
+  history_days: number;
+}
+
+export interface AppConfig {
+  id: string;
+  http: {
+    public_origin: string;
+    allowed_origins: string[];
+    cookie_prefix: string;
+    cookie_domain?: string;
+  };
+  oauth: { clients: OAuthClientConfig[] };
+  authentication: {
+    identities: string[];
+    primary_authenticators: string[];
+    secondary_authenticators: string[];
+    secondary_authentication_mode: string;
+    public_signup_disabled: boolean;
+  };
+  identity: { login_id: { keys: LoginIDKeyConfig[] } };
+  authenticator: { password: { policy: PasswordPolicyConfig } };
+  session: {
+    lifetime_seconds: number;
+    idle_timeout_enabled: boolean;
+    idle_timeout_seconds: number;
+    use_session_cookie: boolean;
+  };
+}
+
+/** A JWK as stored in authgear.secrets.yaml (private members included). */
+export type StoredJwk = Record<string, unknown> & { kid: string; kty: string; created_at?: number };
+
+export interface SecretsConfig {
+  /** Signing keys for ID tokens and JWT access tokens; the first one signs. */
+  oauthKeys: StoredJwk[];
+  /** Admin API keys (RS256). */
+  adminApiKeys: StoredJwk[];
+  /** client_id -> accepted client secrets (raw strings). */
+  clientSecrets: Map<string, string[]>;
+}
+
+export interface LoadedConfig {
+  app: AppConfig;
+  secrets: SecretsConfig;
+  /** The parsed YAML documents as found on disk (unknown sections kept). */
+  rawApp: Record<string, unknown>;
+  rawSecrets: Record<string, unknown>;
+  /** One-line notices to print once at start-up (unsupported sections, unknown fields). */
+  notices: string[];
+}

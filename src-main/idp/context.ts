@@ -1,0 +1,48 @@
+import type { Clock } from './clock';
+import type { Random } from './random';
+import type { Store } from './store/store';
+import type { AppConfig, LoadedConfig, OAuthClientConfig } from './config/types';
+import type { SigningKeys } from './crypto/signing-keys';
+import { EphemeralMap } from './ephemeral';
+import type { CodeGrant } from './oauth/code-grant';
+import type { OAuthSession } from './oauth/authorize/oauth-session';
+import type { AuthenticationInfo } from './session/authentication-info';
+
+/** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
+export interface IdpContext {
+  /** The issuer: `http.public_origin` with the actual port when it is a loopback origin. */
+  issuer: string;
+  config: LoadedConfig;
+  clock: Clock;
+  random: Random;
+  store: Store;
+  keys: SigningKeys;
+  /** Per-launch secret that guards the console API. */
+  consoleToken: string;
+  /** Secret for CSRF tokens of the built-in pages. */
+  csrfSecret: Buffer;
+  ephemeral: {
+    codes: EphemeralMap<CodeGrant>;
+    oauthSessions: EphemeralMap<OAuthSession>;
+    authInfo: EphemeralMap<AuthenticationInfo>;
+    endSessionStash: EphemeralMap<{ key: string; params: Record<string, string> }>;
+  };
+}
+
+export function app(ctx: IdpContext): AppConfig {
+  return ctx.config.app;
+}
+
+export function findClient(ctx: IdpContext, clientId: string | undefined): OAuthClientConfig | undefined {
+  if (!clientId) return undefined;
+  return ctx.config.app.oauth.clients.find((c) => c.client_id === clientId);
+}
+
+export function createEphemeral(clock: Clock): IdpContext['ephemeral'] {
+  return {
+    codes: new EphemeralMap(clock),
+    oauthSessions: new EphemeralMap(clock),
+    authInfo: new EphemeralMap(clock),
+    endSessionStash: new EphemeralMap(clock),
+  };
+}

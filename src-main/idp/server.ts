@@ -1,0 +1,169 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { parse as parseCookies } from 'cookie';
+import { existsSync } from 'node:fs';
+import type { IdpContext } from './context';
+import type { HttpRequest, HttpResult } from './http/types';
+import { json, text } from './http/types';
+import { ApiError, OAuthError } from './errors';
+import { corsHeaders, type CorsPolicy } from './http/cors';
+import { discoveryDocument } from './oauth/discovery';
+import { handleAuthorize } from './oauth/authorize/index';
+import { handleToken } from './oauth/token/index';
+import { tokenError } from './oauth/token/response';
+import { handleUserinfo } from './oauth/userinfo';
+import { handleRevoke } from './oauth/revoke';
+import { handleEndSession } from './oauth/end-session';
+import * as webui from './webui/routes';
+import { requireConsoleToken } from './sandbox/console-auth';
+import { overview } from './sandbox/overview';
+
+/** Which error envelope a route answers in (spec oidc.md 1.4). */
+type Surface = 'oauth' | 'api' | 'page';
+
+export interface ServerOptions {
+  dataDir: string;
+  consoleDir: string;
+  allowedHosts: Set<string>;
+  bodyLimit?: number;
+}
+
+/** First value of each repeated parameter wins, as upstream reads them. */
+function firstValues(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(s)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+function toHttpRequest(req: FastifyRequest): HttpRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
+  return {
+    method: req.method,
+    path: req.url.split('?')[0],
+    query: (req.query as Record<string, string>) ?? {},
+    body: req.body,
+    headers,
+    cookies: headers.cookie ? parseCookies(headers.cookie) : {},
+    ip: req.ip,
+  };
+}
+
+function send(reply: FastifyReply, r: HttpResult): FastifyReply {
+  reply.code(r.status);
+  for (const [k, v] of Object.entries(r.headers)) reply.header(k, v);
+  return reply.send(r.body);
+}
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** Maps an error to the envelope of its surface; nothing else builds error bodies. */
+function errorResult(surface: Surface, e: unknown): HttpResult {
+  if (e instanceof ApiError) return json(e.status, e.toJSON(), NO_STORE);
+  if (e instanceof OAuthError) return tokenError(e);
+  const status = (e as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) {
+    const message = status === 413 ? 'request body too large' : status === 415 ? 'unsupported content type' : 'malformed request';
+    if (surface === 'oauth') return tokenError(new OAuthError('invalid_request', message, status));
+    if (surface === 'api') {
+      const name = status === 413 ? 'RequestEntityTooLarge' : status === 415 ? 'UnsupportedMediaType' : 'BadRequest';
+      return json(status, new ApiError(name, name === 'BadRequest' ? 'InvalidJSON' : name, message).toJSON(), NO_STORE);
+    }
+    return text(status, `${message}\n`);
+  }
+  console.error('unexpected error', e);
+  if (surface === 'oauth') return tokenError(new OAuthError('server_error', 'internal server error', 500));
+  if (surface === 'api') return json(500, new ApiError('InternalError', 'UnexpectedError', 'unexpected error').toJSON(), NO_STORE);
+  return text(500, 'internal error\n');
+}
+
+export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, querystringParser: firstValues },
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, firstValues(body as string)));
+  // Unknown body types are read (within the limit) and ignored: handlers see no parameters.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+
+  app.addHook('onRequest', async (req, reply) => {
+    const host = req.headers.host ?? '';
+    if (!opts.allowedHosts.has(host.toLowerCase())) {
+      return send(reply, text(400, `invalid Host header: ${host.slice(0, 100)}\n`));
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const surface = ((req.routeOptions.config as { surface?: Surface }) ?? {}).surface ?? 'page';
+    return send(reply, errorResult(surface, err));
+  });
+  app.setNotFoundHandler((_req, reply) => send(reply, text(404, '404 page not found\n')));
+
+  type Handler = (ctx: IdpContext, req: HttpRequest) => HttpResult | Promise<HttpResult>;
+  const route = (methods: string[], url: string, surface: Surface, handler: Handler, cors?: CorsPolicy) => {
+    const all = cors ? [...methods, 'OPTIONS'] : methods;
+    app.route({
+      method: all,
+      url,
+      config: { surface },
+      handler: async (req, reply) => {
+        const extra = cors ? corsHeaders(ctx, cors, toHeaderMap(req)) : {};
+        if (req.method === 'OPTIONS') return send(reply, { status: 200, headers: extra, body: '' });
+        let result: HttpResult;
+        try {
+          result = await handler(ctx, toHttpRequest(req));
+        } catch (e) {
+          result = errorResult(surface, e);
+        }
+        const cache = url.startsWith('/oauth2/') || url.startsWith('/api/') ? NO_STORE : {};
+        return send(reply, { ...result, headers: { ...cache, ...extra, ...result.headers } });
+      },
+    });
+  };
+
+  const discovery: Handler = (c) => json(200, discoveryDocument(c.issuer));
+  route(['GET'], '/.well-known/openid-configuration', 'oauth', discovery, 'star');
+  route(['GET'], '/.well-known/oauth-authorization-server', 'oauth', discovery, 'star');
+  route(['GET'], '/oauth2/jwks', 'oauth', (c) => json(200, c.keys.jwks()), 'star');
+  route(['GET', 'POST'], '/oauth2/authorize', 'page', handleAuthorize, 'matcher');
+  route(['POST'], '/oauth2/token', 'oauth', handleToken, 'matcher');
+  route(['GET', 'POST'], '/oauth2/userinfo', 'oauth', handleUserinfo, 'matcher');
+  route(['POST'], '/oauth2/revoke', 'oauth', handleRevoke, 'matcher');
+  route(['GET', 'POST'], '/oauth2/end_session', 'page', handleEndSession, 'matcher');
+  route(['GET'], '/oauth2/consent', 'page', webui.handleConsent);
+  route(['GET'], '/_internals/oauth_entrypoint', 'page', webui.handleEntrypoint);
+  route(['GET'], '/', 'page', webui.handleRoot);
+  route(['GET'], '/login', 'page', webui.handleLoginGet);
+  route(['POST'], '/login', 'page', webui.handleLoginPost);
+  route(['GET'], '/signup', 'page', webui.handleSignupGet);
+  route(['POST'], '/signup', 'page', webui.handleSignupPost);
+  route(['GET'], '/logout', 'page', webui.handleLogoutGet);
+  route(['POST'], '/logout', 'page', webui.handleLogoutPost);
+  route(['GET'], '/settings', 'page', webui.handleSettings);
+
+  route(['GET'], '/_sandbox/api/overview', 'api', (c, req) => {
+    requireConsoleToken(c, req);
+    return json(200, overview(c, opts.dataDir), NO_STORE);
+  });
+  route(['GET'], '/_sandbox/api/health', 'api', (c, req) => {
+    requireConsoleToken(c, req);
+    return json(200, { ok: true, users: c.store.users.count(), db_bytes: c.store.db.sizeBytes(), flushes: c.store.db.flushCount }, NO_STORE);
+  });
+
+  if (existsSync(opts.consoleDir)) {
+    await app.register(fastifyStatic, { root: opts.consoleDir, prefix: '/_sandbox/', index: ['index.html'], wildcard: false, decorateReply: false });
+  } else {
+    route(['GET'], '/_sandbox/', 'page', () => text(503, 'The console is not built. Run `npm run build` (npm start does it for you).\n'));
+  }
+  return app;
+}
+
+function toHeaderMap(req: FastifyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v[0] : v;
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * Versioned schema. Each migration runs once, in order, inside one transaction; never edit a
+ * released migration, add a new one. Times are integer milliseconds since the epoch.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'users, identities, authenticators, sessions, grants',
+    sql: `
+      CREATE TABLE user (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_login_at INTEGER,
+        is_disabled INTEGER NOT NULL DEFAULT 0,
+        disable_reason TEXT,
+        standard_attributes TEXT NOT NULL DEFAULT '{}',
+        custom_attributes TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX user_created_at ON user (created_at, id);
+
+      CREATE TABLE identity (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        login_id_key TEXT,
+        login_id_type TEXT,
+        login_id TEXT,
+        original_login_id TEXT,
+        claims TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX identity_user ON identity (user_id);
+      CREATE UNIQUE INDEX identity_login_id ON identity (login_id_key, login_id) WHERE type = 'login_id';
+
+      CREATE TABLE authenticator (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        password_hash TEXT,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX authenticator_user ON authenticator (user_id);
+
+      CREATE TABLE verified_claim (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX verified_claim_unique ON verified_claim (user_id, name, value);
+
+      CREATE TABLE idp_session (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL,
+        amr TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        authenticated_at INTEGER NOT NULL,
+        last_access_at INTEGER NOT NULL,
+        created_ip TEXT,
+        last_access_ip TEXT,
+        user_agent TEXT
+      );
+      CREATE INDEX idp_session_user ON idp_session (user_id);
+
+      CREATE TABLE oauth_authorization (
+        id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        scopes TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX oauth_authorization_unique ON oauth_authorization (client_id, user_id);
+
+      CREATE TABLE offline_grant (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL,
+        idp_session_id TEXT,
+        sso_enabled INTEGER NOT NULL DEFAULT 0,
+        amr TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        authenticated_at INTEGER NOT NULL,
+        last_access_at INTEGER NOT NULL,
+        created_ip TEXT,
+        last_access_ip TEXT,
+        user_agent TEXT,
+        device_info TEXT
+      );
+      CREATE INDEX offline_grant_user ON offline_grant (user_id);
+      CREATE INDEX offline_grant_idp_session ON offline_grant (idp_session_id);
+
+      CREATE TABLE refresh_token (
+        grant_id TEXT NOT NULL REFERENCES offline_grant (id) ON DELETE CASCADE,
+        initial_hash TEXT NOT NULL,
+        current_hash TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        authorization_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_access_at INTEGER NOT NULL,
+        PRIMARY KEY (grant_id, initial_hash)
+      );
+
+      CREATE TABLE access_grant (
+        token_hash TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        session_kind TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        refresh_token_hash TEXT,
+        authorization_id TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expire_at INTEGER NOT NULL
+      );
+      CREATE INDEX access_grant_session ON access_grant (session_id);
+      CREATE INDEX access_grant_expire ON access_grant (expire_at);
+    `,
+  },
+];

@@ -1,0 +1,49 @@
+import type { Database } from '../database';
+
+export interface Identity {
+  id: string;
+  userId: string;
+  type: 'login_id' | 'oauth' | 'anonymous' | 'biometric' | 'passkey' | 'siwe' | 'ldap';
+  loginIdKey: string | null;
+  loginIdType: string | null;
+  /** Normalised login ID (e.g. lower-cased e-mail). */
+  loginId: string | null;
+  originalLoginId: string | null;
+  claims: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const toIdentity = (r: any): Identity => ({
+  id: r.id,
+  userId: r.user_id,
+  type: r.type,
+  loginIdKey: r.login_id_key,
+  loginIdType: r.login_id_type,
+  loginId: r.login_id,
+  originalLoginId: r.original_login_id,
+  claims: JSON.parse(r.claims),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class IdentityRepo {
+  constructor(private readonly db: Database) {}
+
+  insert(i: Identity): void {
+    this.db.run(
+      'INSERT INTO identity (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, claims, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [i.id, i.userId, i.type, i.loginIdKey, i.loginIdType, i.loginId, i.originalLoginId, JSON.stringify(i.claims), i.createdAt, i.updatedAt],
+    );
+  }
+
+  findByLoginId(key: string, normalized: string): Identity | undefined {
+    const r = this.db.get("SELECT * FROM identity WHERE type = 'login_id' AND login_id_key = ? AND login_id = ?", [key, normalized]);
+    return r && toIdentity(r);
+  }
+
+  /** Oldest first, ties by id (upstream's order). */
+  listByUser(userId: string): Identity[] {
+    return this.db.all('SELECT * FROM identity WHERE user_id = ? ORDER BY created_at, id', [userId]).map(toIdentity);
+  }
+}

@@ -1,0 +1,13 @@
+/** Login ID checks and normalisation, as upstream does for e-mail login IDs by default. */
+
+// Deliberately plain: local@domain with a dot-free-or-dotted domain, no spaces.
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function normalizeEmail(raw: string): string {
+  return raw.normalize('NFKC').trim().toLowerCase();
+}
+
+export function isValidEmail(raw: string): boolean {
+  const v = raw.trim();
+  return v.length <= 320 && EMAIL.test(v) && !v.endsWith('.') && !v.split('@')[1].startsWith('.');
+}

@@ -1,0 +1,157 @@
+// The console (src-renderer) served by a real IdP and driven by a real Chromium.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuild } from '../../scripts/ensure-build.js'
+import { startIdp, type RunningIdp } from '../../src-main/idp/index'
+import { launchChromium } from '../helpers/chromium'
+
+const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots')
+const TOKEN_SCREEN_TEXT = 'Open the console URL printed by the sandbox (it carries a per-launch token)'
+
+interface OverviewClient {
+  client_id: string
+  name: string
+  x_application_type: string
+  client_secret: string | null
+}
+
+let dataDir: string
+let idp: RunningIdp
+let browser: Browser
+let consoleRoot: string
+let clients: OverviewClient[]
+
+beforeAll(async () => {
+  await ensureBuild()
+  dataDir = await mkdtemp(join(tmpdir(), 'authgear-sandbox-e2e-'))
+  idp = await startIdp({ dataDir, port: 0 })
+  consoleRoot = new URL('/_sandbox/', idp.consoleUrl).href
+  const res = await fetch(new URL('api/overview', consoleRoot), {
+    headers: { Authorization: `Bearer ${idp.consoleToken}` },
+  })
+  clients = ((await res.json()) as { clients: OverviewClient[] }).clients
+  browser = await launchChromium()
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await idp?.close()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+})
+
+async function openConsole(context: BrowserContext, url = idp.consoleUrl): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(url)
+  return page
+}
+
+describe('console overview', () => {
+  let context: BrowserContext
+  let page: Page
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(consoleRoot).origin })
+    page = await openConsole(context)
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor()
+  })
+
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  it('shows the issuer', async () => {
+    const issuerRow = page.locator('.row', { has: page.locator('dt', { hasText: /^Issuer URL$/ }) })
+    expect(await issuerRow.locator('code').textContent()).toBe(idp.issuer)
+  })
+
+  it('saves a screenshot', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await mkdir(SCREENSHOTS, { recursive: true })
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true })
+  })
+
+  it('lists both seeded clients with their ids', async () => {
+    expect(clients.map((c) => c.x_application_type).sort()).toEqual(['confidential', 'spa'])
+    const section = page.getByRole('region', { name: 'Clients' })
+    for (const client of clients) {
+      const card = section.getByRole('article', { name: client.name })
+      await card.waitFor()
+      expect(await card.locator('code').first().textContent()).toBe(client.client_id)
+    }
+  })
+
+  it('keeps a confidential client secret hidden until revealed', async () => {
+    const confidential = clients.find((c) => c.client_secret)!
+    const card = page.getByRole('region', { name: 'Clients' }).getByRole('article', { name: confidential.name })
+    expect(await card.textContent()).not.toContain(confidential.client_secret)
+    await card.getByRole('button', { name: `Show Client secret of ${confidential.name}` }).click()
+    expect(await card.textContent()).toContain(confidential.client_secret)
+  })
+
+  it('offers an @authgear/web snippet with the SPA client id and the issuer', async () => {
+    const spa = clients.find((c) => c.x_application_type === 'spa')!
+    const snippet = await page.getByRole('figure', { name: '@authgear/web configuration' }).locator('pre').textContent()
+    expect(snippet).toContain(`clientID: ${JSON.stringify(spa.client_id)}`)
+    expect(snippet).toContain(`endpoint: ${JSON.stringify(idp.issuer)}`)
+    expect(snippet).toContain('sessionType: "refresh_token"')
+    expect(snippet).toContain('startAuthentication({')
+  })
+
+  it('removes the console token from the address bar', async () => {
+    expect(page.url()).not.toContain('token=')
+    expect(page.url()).not.toContain(idp.consoleToken)
+  })
+
+  it('reaches the first copy button by keyboard, names it and copies with it', async () => {
+    await page.reload() // the token survives in sessionStorage
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor()
+    let focusedCopyButton = false
+    for (let i = 0; i < 10 && !focusedCopyButton; i++) {
+      await page.keyboard.press('Tab')
+      focusedCopyButton = await page.evaluate(() => document.activeElement?.hasAttribute('data-copy') ?? false)
+    }
+    expect(focusedCopyButton).toBe(true)
+    const focused = page.locator('*:focus')
+    expect(await focused.ariaSnapshot()).toBe('- button "Copy Issuer URL"')
+
+    await page.keyboard.press('Enter')
+    await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor()
+    expect(await focused.textContent()).toContain('Copied')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(idp.issuer)
+  })
+})
+
+describe('console without the console token', () => {
+  it('asks the user to open the console URL', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await openConsole(context, consoleRoot)
+      await page.getByText(TOKEN_SCREEN_TEXT).waitFor()
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Console token required')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('treats a token from another launch like no token', async () => {
+    const context = await browser.newContext()
+    try {
+      const page = await openConsole(context, `${consoleRoot}?token=not-this-launch`)
+      await page.getByText(TOKEN_SCREEN_TEXT).waitFor()
+      expect(page.url()).not.toContain('token=')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('the overview API answers 401 without the Authorization header', async () => {
+    const res = await fetch(new URL('api/overview', consoleRoot))
+    expect(res.status).toBe(401)
+    const body = (await res.json()) as { error: { reason: string; code: number } }
+    expect(body.error).toMatchObject({ reason: 'ConsoleTokenRequired', code: 401 })
+  })
+})
