@@ -26,7 +26,8 @@ function argValue(name: string): string | undefined {
 
 function isAddressInUse(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null
-  return e?.code === 'EADDRINUSE' || (typeof e?.message === 'string' && e.message.includes('EADDRINUSE'))
+  // startIdp reports a busy port as a StartupError whose message says "already in use".
+  return e?.code === 'EADDRINUSE' || (typeof e?.message === 'string' && /EADDRINUSE|already in use/i.test(e.message))
 }
 
 async function startSandbox(dataDir: string): Promise<RunningIdp> {

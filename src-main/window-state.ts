@@ -1,5 +1,6 @@
 // Remembers the console window's size and position between launches, in a small JSON file.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { BrowserWindow, Rectangle } from 'electron'
 import { screen } from 'electron'
 
@@ -32,6 +33,7 @@ export function trackWindowState(win: BrowserWindow, file: string): void {
   win.on('close', () => {
     const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() }
     try {
+      mkdirSync(dirname(file), { recursive: true })
       writeFileSync(file, JSON.stringify(state))
     } catch (err) {
       console.warn(`Could not save window state to ${file}:`, err)

@@ -71,5 +71,9 @@ export class ApiError extends Error {
 /** A configuration file problem: names the field and why; ends start-up with exit code 1. */
 export class ConfigError extends Error {}
 
-/** Start-up problem with a one-line reason (busy port, unreadable data dir). */
-export class StartupError extends Error {}
+/** Start-up problem with a one-line reason (busy port, unreadable data dir); `code` as Node names it. */
+export class StartupError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}

@@ -126,7 +126,7 @@ export async function startIdp(opts: StartOptions): Promise<RunningIdp> {
     await server.listen({ port, host });
   } catch (e: any) {
     await store.db.close();
-    if (e.code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for any free port)`);
+    if (e.code === 'EADDRINUSE') throw new StartupError(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for any free port)`, 'EADDRINUSE');
     if (e.code === 'EACCES') throw new StartupError(`not allowed to listen on ${host}:${port}`);
     throw new StartupError(`cannot listen on ${host}:${port}: ${e.message}`);
   }

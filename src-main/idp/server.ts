@@ -155,7 +155,7 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   });
 
   if (existsSync(opts.consoleDir)) {
-    await app.register(fastifyStatic, { root: opts.consoleDir, prefix: '/_sandbox/', index: ['index.html'], wildcard: false, decorateReply: false });
+    await app.register(fastifyStatic, { root: opts.consoleDir, prefix: '/_sandbox/', index: ['index.html'], wildcard: true, decorateReply: false });
   } else {
     route(['GET'], '/_sandbox/', 'page', () => text(503, 'The console is not built. Run `npm run build` (npm start does it for you).\n'));
   }

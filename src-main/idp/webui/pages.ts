@@ -82,3 +82,18 @@ export function logoutPage(t: Translate, lang: string, csrf: string, redirectUri
 </form>`,
   );
 }
+
+export function signedInPage(t: Translate, lang: string, csrf: string, email: string): string {
+  return page(
+    t,
+    lang,
+    t('signed-in.title'),
+    h`<h1>${t('signed-in.title')}</h1>
+<p class="sub" id="signed-in-as">${t('signed-in.as', { email })}</p>
+<form method="post" action="/logout">
+<input type="hidden" name="x_csrf_token" value="${csrf}">
+<input type="hidden" name="redirect_uri" value="/">
+<button class="primary" type="submit" name="x_action" value="logout">${t('logout.submit')}</button>
+</form>`,
+  );
+}

@@ -5,7 +5,7 @@ import { formParams, html, redirect, withCookies } from '../http/types';
 import { ApiError } from '../errors';
 import { csrfToken, csrfValid } from './csrf';
 import { pickLanguage, translator, type Translate } from './texts';
-import { loginPage, signupPage, messagePage, logoutPage } from './pages';
+import { loginPage, signupPage, messagePage, logoutPage, signedInPage } from './pages';
 import { PAGE_HEADERS } from './layout';
 import { signUpWithEmailPassword, authenticateWithEmailPassword, AMR_PRIMARY_PASSWORD } from '../user/accounts';
 import { describeViolation, type PolicyViolation } from '../user/password-policy';
@@ -249,9 +249,6 @@ export async function handleSettings(ctx: IdpContext, req: HttpRequest): Promise
   }
   const csrf = csrfToken(ctx, req);
   const email = String(r.user.standardAttributes.email ?? r.user.id);
-  const body = logoutPage(pc.t, pc.lang, csrf.field, '/', ctx.config.app.id).replace(
-    `<h1>${pc.t('logout.title')}</h1>`,
-    `<h1>${pc.t('signed-in.title')}</h1><p class="sub" id="signed-in-as">${pc.t('signed-in.as', { email }).replace(/[<>&"]/g, '')}</p>`,
-  );
+  const body = signedInPage(pc.t, pc.lang, csrf.field, email);
   return pageResult(200, body, csrf.cookies);
 }

@@ -1,6 +1,6 @@
 import type { IdpContext } from '../../context';
 import type { HttpRequest, HttpResult } from '../../http/types';
-import { formParams, withCookies } from '../../http/types';
+import { formParams } from '../../http/types';
 import { AuthzPlainError, OAuthError } from '../../errors';
 import { deliver, plainAuthzError } from '../response-mode';
 import { resolveRequestSession } from '../../session/resolve';
@@ -103,6 +103,6 @@ export async function handleAuthorize(ctx: IdpContext, req: HttpRequest): Promis
     const error = e instanceof OAuthError ? { error: e.error, error_description: e.description } : { error: 'server_error', error_description: 'internal server error' };
     if (!(e instanceof OAuthError)) console.error('authorize: unexpected error', e);
     const response: Record<string, string> = { ...error, ...(params.state ? { state: params.state } : {}) };
-    return withCookies(deliver(redirectUri, params.response_mode, response, Boolean(client.x_custom_ui_uri)), []);
+    return deliver(redirectUri, params.response_mode, response, Boolean(client.x_custom_ui_uri));
   }
 }
