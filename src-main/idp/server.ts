@@ -14,7 +14,12 @@ import { tokenError } from './oauth/token/response';
 import { handleUserinfo } from './oauth/userinfo';
 import { handleRevoke } from './oauth/revoke';
 import { handleEndSession } from './oauth/end-session';
-import * as webui from './webui/routes';
+import { handleConsent } from './webui/consent';
+import { handleEntrypoint } from './webui/entrypoint';
+import { handleLoginGet, handleLoginPost } from './webui/login';
+import { handleSignupGet, handleSignupPost } from './webui/signup';
+import { handleLogoutGet, handleLogoutPost } from './webui/logout';
+import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
 
@@ -134,16 +139,16 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET', 'POST'], '/oauth2/userinfo', 'oauth', handleUserinfo, 'matcher');
   route(['POST'], '/oauth2/revoke', 'oauth', handleRevoke, 'matcher');
   route(['GET', 'POST'], '/oauth2/end_session', 'page', handleEndSession, 'matcher');
-  route(['GET'], '/oauth2/consent', 'page', webui.handleConsent);
-  route(['GET'], '/_internals/oauth_entrypoint', 'page', webui.handleEntrypoint);
-  route(['GET'], '/', 'page', webui.handleRoot);
-  route(['GET'], '/login', 'page', webui.handleLoginGet);
-  route(['POST'], '/login', 'page', webui.handleLoginPost);
-  route(['GET'], '/signup', 'page', webui.handleSignupGet);
-  route(['POST'], '/signup', 'page', webui.handleSignupPost);
-  route(['GET'], '/logout', 'page', webui.handleLogoutGet);
-  route(['POST'], '/logout', 'page', webui.handleLogoutPost);
-  route(['GET'], '/settings', 'page', webui.handleSettings);
+  route(['GET', 'POST'], '/oauth2/consent', 'page', handleConsent);
+  route(['GET'], '/_internals/oauth_entrypoint', 'page', handleEntrypoint);
+  route(['GET'], '/', 'page', handleRoot);
+  route(['GET'], '/login', 'page', handleLoginGet);
+  route(['POST'], '/login', 'page', handleLoginPost);
+  route(['GET'], '/signup', 'page', handleSignupGet);
+  route(['POST'], '/signup', 'page', handleSignupPost);
+  route(['GET'], '/logout', 'page', handleLogoutGet);
+  route(['POST'], '/logout', 'page', handleLogoutPost);
+  route(['GET'], '/settings', 'page', handleSettings);
 
   route(['GET'], '/_sandbox/api/overview', 'api', (c, req) => {
     requireConsoleToken(c, req);

@@ -24,6 +24,9 @@ input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid 
 button.primary { width: 100%; margin-top: 24px; padding: 11px; font: inherit; font-weight: 600; color: #fff;
   background: var(--brand); border: 0; border-radius: 8px; cursor: pointer; }
 button.primary:hover { background: var(--brand-dark); }
+button.secondary { width: 100%; margin-top: 12px; padding: 11px; font: inherit; font-weight: 600; color: var(--text);
+  background: transparent; border: 1px solid var(--border); border-radius: 8px; cursor: pointer; }
+ul { padding-left: 20px; }
 .error { background: var(--error-bg); color: var(--error); border-radius: 8px; padding: 10px 12px; margin: 0 0 8px; }
 .alt { text-align: center; margin: 20px 0 0; color: var(--muted); }
 a { color: var(--brand); }

@@ -97,3 +97,24 @@ export function signedInPage(t: Translate, lang: string, csrf: string, email: st
 </form>`,
   );
 }
+
+export function consentPage(t: Translate, lang: string, csrf: string, action: string, client: string, scopes: string[]): string {
+  const known = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'];
+  const items = scopes.map((s) =>
+    known.includes(s) ? t(`consent.scope.${s}` as Parameters<Translate>[0]) : t('consent.scope.other', { scope: s }),
+  );
+  return page(
+    t,
+    lang,
+    t('consent.title'),
+    h`<h1>${t('consent.title')}</h1>
+<p class="sub">${t('consent.question', { client })}</p>
+<p>${t('consent.permissions')}</p>
+<ul id="permissions">${items.map((i) => h`<li>${i}</li>`)}</ul>
+<form method="post" action="${action}">
+<input type="hidden" name="x_csrf_token" value="${csrf}">
+<button class="primary" type="submit" name="x_action" value="consent">${t('consent.allow')}</button>
+<button class="secondary" type="submit" name="x_action" value="cancel">${t('consent.cancel')}</button>
+</form>`,
+  );
+}

@@ -6,6 +6,7 @@ import { deliver, plainAuthzError } from '../response-mode';
 import { resolveRequestSession } from '../../session/resolve';
 import { plainCookie } from '../../session/cookies';
 import { PRE_AUTHENTICATED_URL } from '../scopes';
+import { isFirstParty } from '../clients';
 import { type AuthzRequest, splitSpaces } from './request';
 import { checkClient } from './check-client';
 import { checkRedirectUri } from './check-redirect-uri';
@@ -88,6 +89,12 @@ export async function handleAuthorize(ctx: IdpContext, req: HttpRequest): Promis
       resolved.state === 'valid' && (resolved.scopes === 'all' || resolved.scopes.includes(PRE_AUTHENTICATED_URL)) ? resolved : undefined;
     if (!usable || (hint && hint.sub !== usable.user.id)) throw new OAuthError('login_required', 'authentication required');
     const s = usable.session;
+    if (!isFirstParty(client)) {
+      // Third-party clients need an authorization the user granted earlier (spec 5.5).
+      const existing = ctx.store.authorizations.find(client.client_id, usable.user.id);
+      if (!existing) throw new OAuthError('access_denied', 'authorization required');
+      if (!ar.scopes.every((x) => existing.scopes.includes(x))) throw new OAuthError('access_denied', 'requested scopes are not granted');
+    }
     return await finishAuthorization(ctx, {
       client,
       redirectUri,

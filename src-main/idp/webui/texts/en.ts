@@ -30,6 +30,18 @@ export const en = {
   'signed-in.title': 'You are signed in',
   'signed-in.as': 'Signed in as {email}.',
   'signed-out.title': 'You are signed out',
+  'consent.title': 'Allow access',
+  'consent.question': '{client} wants to access your account.',
+  'consent.permissions': 'It will be able to:',
+  'consent.scope.openid': 'Know who you are',
+  'consent.scope.offline_access': 'Stay signed in when you are not using it',
+  'consent.scope.profile': 'See your profile (name, picture, locale)',
+  'consent.scope.email': 'See your email address',
+  'consent.scope.phone': 'See your phone number',
+  'consent.scope.address': 'See your address',
+  'consent.scope.other': 'Use the scope {scope}',
+  'consent.allow': 'Allow',
+  'consent.cancel': 'Cancel',
   'footer.sandbox': 'Local Authgear Sandbox: messages are never sent, data stays on this machine.',
 } as const;
 

@@ -1,0 +1,23 @@
+import { ApiError } from '../errors';
+import type { Translate } from './texts';
+import { describeViolation, type PolicyViolation } from '../user/password-policy';
+
+/** Sentences for the user, from the reasons the account functions throw. */
+export function errorMessages(t: Translate, e: unknown): string[] {
+  if (!(e instanceof ApiError)) return [t('error.generic')];
+  switch (e.reason) {
+    case 'InvalidCredentials':
+      return [t('error.invalid-credentials')];
+    case 'UserDisabled':
+      return [t('error.disabled')];
+    case 'DuplicatedIdentity':
+      return [t('error.duplicated')];
+    case 'ValidationFailed':
+      return [t('error.invalid-email')];
+    case 'PasswordPolicyViolated':
+      return ((e.info?.causes as PolicyViolation[]) ?? []).map(describeViolation);
+    default:
+      return [t('error.generic')];
+  }
+}
+

@@ -1,0 +1,48 @@
+import type { IdpContext } from '../context';
+import { findClient } from '../context';
+import type { HttpRequest, HttpResult } from '../http/types';
+import { html, withCookies } from '../http/types';
+import { pickLanguage, translator, type Translate } from './texts';
+import { PAGE_HEADERS } from './layout';
+import type { OAuthSession } from '../oauth/authorize/oauth-session';
+
+/** How long the UI's hand-off to /oauth2/consent lives (upstream: 300 s). */
+export const AUTH_INFO_TTL = 300;
+
+export function pageResult(status: number, body: string, cookies: string[] = []): HttpResult {
+  return withCookies(html(status, body, PAGE_HEADERS), cookies);
+}
+
+/** Query kept across the login pages: the OAuth session reference and UI hints. */
+export function carryQuery(req: HttpRequest): string {
+  const q = new URLSearchParams();
+  for (const k of ['x_ref', 'ui_locales', 'redirect_uri']) if (req.query[k]) q.set(k, req.query[k]);
+  return q.toString();
+}
+
+export interface PageContext {
+  t: Translate;
+  lang: string;
+  session?: OAuthSession;
+  /** x_ref was given but its OAuth session is gone. */
+  expired: boolean;
+}
+
+export function pageContext(ctx: IdpContext, req: HttpRequest): PageContext {
+  const ref = req.query.x_ref;
+  const session = ref ? ctx.ephemeral.oauthSessions.get(ref) : undefined;
+  const lang = pickLanguage(req.query.ui_locales ?? session?.params.ui_locales);
+  return { t: translator(lang), lang, session, expired: Boolean(ref && !session) };
+}
+
+export function clientName(ctx: IdpContext, s?: OAuthSession): string | undefined {
+  const c = s && findClient(ctx, s.clientId);
+  return c ? c.client_name || c.name : undefined;
+}
+
+/** Same-origin target only, never an open redirect. */
+export function sameOrigin(ctx: IdpContext, uri: string | undefined, fallback: string): string {
+  if (uri && uri.startsWith('/') && !uri.startsWith('//') && !uri.startsWith('/\\')) return uri;
+  if (uri && uri.startsWith(`${ctx.issuer}/`)) return uri;
+  return fallback;
+}
