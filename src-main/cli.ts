@@ -51,8 +51,6 @@ async function serve(argv: string[]): Promise<void> {
     if (e instanceof StartupError || e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  process.stdout.write(`Authgear Sandbox is running. Issuer: ${idp.issuer}  Console: ${idp.consoleUrl}\n`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -63,6 +61,8 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Only now announce readiness: a signal sent as soon as the line is seen must find the handlers.
+  process.stdout.write(`Authgear Sandbox is running. Issuer: ${idp.issuer}  Console: ${idp.consoleUrl}\n`);
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {

@@ -4,7 +4,8 @@ import { parse as parseCookies } from 'cookie';
 import { existsSync } from 'node:fs';
 import type { IdpContext } from './context';
 import type { HttpRequest, HttpResult } from './http/types';
-import { json, text } from './http/types';
+import { json, text, withCookies } from './http/types';
+import { clearStaleSessionCookie } from './session/middleware';
 import { ApiError, OAuthError } from './errors';
 import { corsHeaders, type CorsPolicy } from './http/cors';
 import { discoveryDocument } from './oauth/discovery';
@@ -118,13 +119,15 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
       handler: async (req, reply) => {
         const extra = cors ? corsHeaders(ctx, cors, toHeaderMap(req)) : {};
         if (req.method === 'OPTIONS') return send(reply, { status: 200, headers: extra, body: '' });
+        const request = toHttpRequest(req);
         let result: HttpResult;
         try {
-          result = await handler(ctx, toHttpRequest(req));
+          result = await handler(ctx, request);
         } catch (e) {
           result = errorResult(surface, e);
         }
         const cache = url.startsWith('/oauth2/') || url.startsWith('/api/') ? NO_STORE : {};
+        result = withCookies(result, clearStaleSessionCookie(ctx, request, setCookiesOf(result)));
         return send(reply, { ...result, headers: { ...cache, ...extra, ...result.headers } });
       },
     });
@@ -171,4 +174,9 @@ function toHeaderMap(req: FastifyRequest): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v[0] : v;
   return out;
+}
+
+function setCookiesOf(r: HttpResult): string[] {
+  const v = r.headers['set-cookie'];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }

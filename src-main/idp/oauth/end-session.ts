@@ -53,7 +53,6 @@ export async function handleEndSession(ctx: IdpContext, req: HttpRequest): Promi
 
   const cookies: string[] = [];
   const r = await resolveRequestSession(ctx, { cookies: req.cookies, ip: req.ip });
-  if (r.state === 'invalid' && r.clearSessionCookie) cookies.push(...clearSessionCookies(ctx));
   let session = r.state === 'valid' ? r.session : undefined;
 
   if (session) {

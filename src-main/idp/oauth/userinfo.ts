@@ -6,7 +6,6 @@ import { resolveRequestSession } from '../session/resolve';
 import { userStatusClaims, standardAttributeClaims, rfc3339 } from '../user/claims';
 import { isFirstParty } from './clients';
 import { FULL_ACCESS, FULL_USERINFO } from './scopes';
-import { clearSessionCookies } from '../session/cookies';
 
 const CLAIM = 'https://authgear.com/claims/user/';
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -21,7 +20,6 @@ export async function handleUserinfo(ctx: IdpContext, req: HttpRequest): Promise
       {
         ...NO_STORE,
         'www-authenticate': 'Bearer error="invalid_grant", error_description="invalid session"',
-        ...(r.state === 'invalid' && r.clearSessionCookie ? { 'set-cookie': clearSessionCookies(ctx) } : {}),
       },
     );
   }

@@ -23,7 +23,7 @@ export type ResolvedSession =
 
 export type SessionResolution =
   | { state: 'none' }
-  | { state: 'invalid'; clearSessionCookie: boolean }
+  | { state: 'invalid' }
   | { state: 'valid'; session: ResolvedSession; user: User; scopes: string[] | 'all' };
 
 export interface Credentials {
@@ -95,7 +95,6 @@ export async function resolveRequestSession(ctx: IdpContext, cred: Credentials):
     }
   }
   const sessionCookie = cred.cookies[cookieName(ctx, 'session')];
-  let clearSessionCookie = false;
   if (!session && sessionCookie) {
     presented = true;
     const s = resolveIdpSessionToken(ctx, sessionCookie);
@@ -103,14 +102,12 @@ export async function resolveRequestSession(ctx: IdpContext, cred: Credentials):
       const now = ctx.clock.nowMs();
       touch(ctx, () => ctx.store.idpSessions.touch(s.id, now, cred.ip ?? null));
       session = { kind: 'idp', id: s.id, userId: s.userId, amr: s.amr, authenticatedAt: s.authenticatedAt, idpSession: s };
-    } else {
-      clearSessionCookie = true;
     }
   }
   if (!presented) return { state: 'none' };
-  if (!session) return { state: 'invalid', clearSessionCookie };
+  if (!session) return { state: 'invalid' };
   const user = ctx.store.users.get(session.userId);
-  if (!user || user.isDisabled) return { state: 'invalid', clearSessionCookie: session.kind === 'idp' && !session.accessGrant };
+  if (!user || user.isDisabled) return { state: 'invalid' };
   // An IdP session acts as if it held full-access + pre-authenticated-url (spec 7.7).
   const scopes = session.accessGrant ? session.accessGrant.scopes : session.kind === 'idp' ? 'all' : session.refreshToken.scopes;
   return { state: 'valid', session, user, scopes };

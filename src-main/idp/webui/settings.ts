@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResult } from '../http/types';
 import { redirect } from '../http/types';
 import { csrfToken } from './csrf';
 import { signedInPage } from './pages';
-import { clearSessionCookies, cookieName } from '../session/cookies';
+import { cookieName } from '../session/cookies';
 import { resolveRequestSession } from '../session/resolve';
 import { pageContext, pageResult } from './page-context';
 
@@ -13,7 +13,7 @@ export async function handleSettings(ctx: IdpContext, req: HttpRequest): Promise
   const r = await resolveRequestSession(ctx, { authorization: req.headers.authorization, cookies: req.cookies, ip: req.ip });
   if (r.state !== 'valid') {
     const q = new URLSearchParams(req.query).toString();
-    return redirect(`/?${new URLSearchParams({ redirect_uri: `/settings${q ? `?${q}` : ''}` })}`, 302, r.state === 'invalid' && r.clearSessionCookie ? clearSessionCookies(ctx) : []);
+    return redirect(`/?${new URLSearchParams({ redirect_uri: `/settings${q ? `?${q}` : ''}` })}`);
   }
   const csrf = csrfToken(ctx, req);
   const email = String(r.user.standardAttributes.email ?? r.user.id);
