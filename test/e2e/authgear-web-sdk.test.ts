@@ -87,4 +87,24 @@ describe('the published @authgear/web SDK in real Chromium', () => {
     expect(res.status).toBe(401);
     expect(errors).toEqual([]);
   });
+
+  it('cookie mode: response_type=none, userinfo with the IdP session cookie, logout through end_session', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app.origin}/#mode=cookie&issuer=${encodeURIComponent(idp.issuer)}`);
+    await page.evaluate(() => (window as any).app.ready);
+    await Promise.all([page.waitForURL(`${idp.issuer}/signup?**`), page.evaluate(() => (window as any).app.login('signup'))]);
+    await page.getByLabel('Email address').fill('cookie-mode@example.com');
+    await page.getByLabel('Password').fill('a long enough password');
+    await Promise.all([page.waitForURL(`${app.origin}/auth-redirect**`), page.getByRole('button', { name: 'Create account' }).click()]);
+    expect(new URL(page.url()).searchParams.has('code')).toBe(false);
+    await page.evaluate(() => (window as any).app.ready);
+    // In cookie mode the SDK holds no token, so its state stays UNKNOWN by design; the session is the cookie.
+    expect(await page.evaluate(() => (window as any).app.finish())).toBe('UNKNOWN');
+    expect((await page.evaluate(() => (window as any).app.userInfo())).email).toBe('cookie-mode@example.com');
+    expect((await context.cookies(idp.issuer)).find((c) => c.name === 'session')).toBeTruthy();
+    await Promise.all([page.waitForURL(`${app.origin}/`), page.evaluate(() => (window as any).app.logout())]);
+    expect((await context.cookies(idp.issuer)).find((c) => c.name === 'session')).toBeUndefined();
+    await context.close();
+  });
 });
