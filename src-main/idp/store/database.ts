@@ -48,6 +48,10 @@ export class Database {
     try {
       db = new SQL.Database(bytes);
       db.exec('PRAGMA foreign_keys = ON');
+      // Durability comes from replacing the whole file atomically, not from SQLite's journal,
+      // so keep the rollback journal in memory: much cheaper writes and exports in sql.js.
+      db.exec('PRAGMA journal_mode = MEMORY');
+      db.exec('PRAGMA locking_mode = EXCLUSIVE');
       const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
       if (check !== 'ok') throw new Error(String(check));
     } catch (e: any) {

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: cold start and refresh-grant throughput of the real CLI, each printed as a ratio
+ * to a reference measured in the same run (bare Node start, raw RS256 signing), because absolute
+ * figures mean little across machines. Nothing here asserts speed; it reports.
+ *
+ *   npm run bench [-- --runs 5 --duration 10 --connections 10]
+ */
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import os from 'node:os';
+import { installCleanupHandlers, cleanupNow } from './lib/cleanup';
+import { REPO_ROOT } from './lib/cli';
+import { round } from './lib/stats';
+import { coldStart } from './cold-start';
+import { refreshThroughput } from './refresh-throughput';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+});
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function table(rows: [string, string, string][]): string {
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2]}`.trimEnd()).join('\n');
+}
+
+async function main() {
+  installCleanupHandlers();
+  const started = Date.now();
+  log('cold start (spawn → discovery 200)...');
+  const cold = await coldStart(Number(values.runs), log);
+  log('refresh-token grant throughput...');
+  const refresh = await refreshThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
+
+  const ms = (x: number) => `${round(x)} ms`;
+  const x = (r: number) => `${round(r, 2)}×`;
+  const rows: [string, string, string][] = [
+    ['metric', 'value', 'reference / note'],
+    ['cold start, fresh data dir', ms(cold.freshMs), `${x(cold.freshVsNode)} node -e 0 (median of ${cold.runs})`],
+    ['cold start, warm restart', ms(cold.warmMs), `${x(cold.warmVsNode)} node -e 0`],
+    ['node -e 0', ms(cold.nodeBareMs), 'reference'],
+    ['node + tsx register only', ms(cold.nodeTsxMs), `${x(cold.nodeTsxMs / cold.nodeBareMs)} node -e 0 (floor of the CLI)`],
+    ['refresh grant', `${round(refresh.reqPerSec)} req/s`, `${refresh.connections} connections, ${refresh.requests} requests in ${refresh.durationS} s`],
+    ['refresh latency p50 / p99', `${refresh.latencyP50Ms} / ${refresh.latencyP99Ms} ms`, `max ${refresh.latencyMaxMs} ms`],
+    ['refresh non-2xx / errors', `${refresh.non2xx} / ${refresh.errors}`, `timeouts ${refresh.timeouts}, malformed 200s ${refresh.malformed}`],
+    ['RS256 sign (jose, 2048)', `${round(refresh.sign.sequential)} sig/s`, 'reference: one in flight'],
+    ['RS256 sign, parallel', `${round(refresh.sign.parallel)} sig/s`, `${refresh.sign.concurrency} in flight`],
+    ['refresh ÷ (sig/s ÷ 2)', x(refresh.ratioVsSigning), `vs parallel signing: ${x(refresh.ratioVsParallelSigning)}`],
+    ['refresh req/s by second', refresh.perSecond.join(' '), ''],
+    ['CPU during load (cores)', `IdP ${refresh.idpCpuCores === null ? '?' : round(refresh.idpCpuCores, 2)}`, `autocannon ${round(refresh.loadGenCpuCores, 2)}, of ${os.cpus().length} cores`],
+    ['db file during load', `${round(refresh.dbBytesBefore / 1024)} → ${round(refresh.dbBytesAfter / 1024)} KiB`, `${refresh.flushesDuringLoad ?? '?'} flushes`],
+  ];
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    elapsedS: (Date.now() - started) / 1000,
+    coldStart: cold,
+    refresh,
+  };
+  const outDir = join(REPO_ROOT, 'bench', 'results');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+  console.log(`\nAuthgear Sandbox bench — ${result.node}, ${result.cpus} × ${result.cpuModel}, ${round(result.elapsedS)} s\n`);
+  console.log(table(rows));
+  if (refresh.errorSamples.length) {
+    console.log('\nnon-2xx responses (first distinct):');
+    for (const s of refresh.errorSamples) console.log(`  ${s.status} ${s.body}`);
+  }
+  if (refresh.childStderr.length) {
+    console.log('\nIdP stderr during the refresh run:');
+    for (const l of refresh.childStderr.slice(0, 20)) console.log(`  ${l}`);
+  }
+  console.log(`\nwrote bench/results/latest.json`);
+}
+
+main().then(
+  () => cleanupNow(),
+  (e) => {
+    console.error(e);
+    cleanupNow();
+    process.exit(1);
+  },
+);
