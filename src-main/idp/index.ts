@@ -146,7 +146,15 @@ export async function startIdp(opts: StartOptions): Promise<RunningIdp> {
     server,
     close: () =>
       (closing ??= (async () => {
-        await server.close();
+        // close() reaps only the connections idle at that instant. A keep-alive connection whose
+        // request is still running turns idle once answered and would hold the process until its
+        // keep-alive timeout (72 s): keep reaping until the server has closed.
+        const reaper = setInterval(() => server.server.closeIdleConnections(), 50);
+        try {
+          await server.close();
+        } finally {
+          clearInterval(reaper);
+        }
         await store.db.close();
       })()),
   };

@@ -169,6 +169,14 @@ describe('OAuth failures answer exactly as Authgear does', () => {
       expect((await exchange(c)).status).toBe(200);
     });
 
+    it('a malformed x_device_info is invalid_request; a valid one is accepted', async () => {
+      const c = await code();
+      expect((await exchange(c, { x_device_info: 'not base64!' })).body).toEqual({ error: 'invalid_request', error_description: 'invalid x_device_info' });
+      expect((await exchange(c, { x_device_info: Buffer.from('[1]').toString('base64url') })).body.error).toBe('invalid_request');
+      const ok = await exchange(c, { x_device_info: Buffer.from(JSON.stringify({ ios: { uname: { machine: 'iPhone13,1' } } })).toString('base64url') });
+      expect(ok.status).toBe(200);
+    });
+
     it('a different redirect_uri at the token endpoint is invalid_request', async () => {
       const c = await code();
       expect((await exchange(c, { redirect_uri: 'http://localhost:3000/' })).body).toEqual({ error: 'invalid_request', error_description: 'invalid redirect URI' });

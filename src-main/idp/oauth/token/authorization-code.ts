@@ -10,11 +10,13 @@ import { issueWithOfflineGrant } from './issue-session-tokens';
 import { prepareAccessToken, makeIdToken, type SessionRef } from '../tokens';
 import { revokeOfflineGrant } from '../../session/revoke';
 import { offlineGrantAlive } from '../../session/expiry';
+import { parseDeviceInfo } from './device-info';
 
 const invalidCode = () => new OAuthError('invalid_grant', 'invalid authorization code');
 
 /** `grant_type=authorization_code`, checks in the order of spec oidc.md 6.3. */
 export async function authorizationCodeGrant(ctx: IdpContext, client: OAuthClientConfig, p: Record<string, string>, req: HttpRequest): Promise<Record<string, unknown>> {
+  const deviceInfo = parseDeviceInfo(p.x_device_info);
   const key = sha256Hex(p.code);
   const entry = ctx.ephemeral.codes.lookup(key);
   if (!entry || entry.value.clientId !== client.client_id) throw invalidCode();
@@ -62,6 +64,7 @@ export async function authorizationCodeGrant(ctx: IdpContext, client: OAuthClien
       nonce: code.nonce,
       joinGrant: join && offlineGrantAlive(ctx, join) ? join : undefined,
       returnRefreshToken: code.scopes.includes('offline_access'),
+      deviceInfo,
     });
   } else {
     // Reauthentication without offline_access: bind to the session named by id_token_hint.

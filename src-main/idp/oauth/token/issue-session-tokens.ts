@@ -21,6 +21,7 @@ export interface NewGrantInput {
   joinGrant?: OfflineGrant;
   /** Whether to return the refresh token (scope offline_access). */
   returnRefreshToken: boolean;
+  deviceInfo?: Record<string, unknown>;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function issueWithOfflineGrant(ctx: IdpContext, input: NewGrantInpu
         createdIp: input.ip,
         lastAccessIp: input.ip,
         userAgent: input.userAgent,
-        deviceInfo: null,
+        deviceInfo: input.deviceInfo ?? null,
       });
     }
     ctx.store.offlineGrants.insertRefreshToken({

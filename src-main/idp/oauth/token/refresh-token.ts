@@ -8,11 +8,13 @@ import { verifyClientSecret } from './client-auth';
 import { offlineGrantAlive } from '../../session/expiry';
 import { prepareAccessToken, makeIdToken, newRefreshToken, type SessionRef } from '../tokens';
 import { findClient } from '../../context';
+import { parseDeviceInfo } from './device-info';
 
 const invalid = () => new OAuthError('invalid_grant', 'invalid refresh token');
 
 /** `grant_type=refresh_token` (spec oidc.md 6.4). */
 export async function refreshTokenGrant(ctx: IdpContext, client: OAuthClientConfig, p: Record<string, string>, req: HttpRequest): Promise<Record<string, unknown>> {
+  const deviceInfo = parseDeviceInfo(p.x_device_info);
   const token = p.refresh_token;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot === token.length - 1) throw invalid();
@@ -34,6 +36,7 @@ export async function refreshTokenGrant(ctx: IdpContext, client: OAuthClientConf
   const now = ctx.clock.nowMs();
   await ctx.store.db.write(() => {
     ctx.store.offlineGrants.touch(grant.id, now, req.ip);
+    if (deviceInfo) ctx.store.offlineGrants.setDeviceInfo(grant.id, deviceInfo);
     ctx.store.offlineGrants.touchRefreshToken(grant.id, rt.initialHash, now);
     if (grant.ssoEnabled && grant.idpSessionId) ctx.store.idpSessions.touch(grant.idpSessionId, now, req.ip);
     if (rotated) ctx.store.offlineGrants.rotateRefreshToken(grant.id, rt.initialHash, rotated.hash);

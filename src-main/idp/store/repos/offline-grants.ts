@@ -86,6 +86,10 @@ export class OfflineGrantRepo {
     this.db.run('UPDATE offline_grant SET last_access_at = ?, last_access_ip = ? WHERE id = ?', [at, ip, id]);
   }
 
+  setDeviceInfo(id: string, info: Record<string, unknown>): void {
+    this.db.run('UPDATE offline_grant SET device_info = ? WHERE id = ?', [JSON.stringify(info), id]);
+  }
+
   setAuthenticated(id: string, at: number): void {
     this.db.run('UPDATE offline_grant SET authenticated_at = ? WHERE id = ?', [at, id]);
   }
