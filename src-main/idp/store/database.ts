@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import initSqlJs, { type Database as SqlJsDatabase, type SqlValue } from 'sql.js';
-import { writeFileDurably } from './durable-file';
+import { writeFileDurably, removeStaleTempFiles } from './durable-file';
 import { MIGRATIONS, type Migration } from './migrations';
 import { StartupError } from '../errors';
 
@@ -57,6 +57,7 @@ export class Database {
     } catch (e: any) {
       throw new StartupError(`${path} is not a readable SQLite database: ${e.message}`);
     }
+    await removeStaleTempFiles(path);
     const database = new Database(db, path);
     const fresh = !bytes;
     const applied = database.migrate(migrations);

@@ -1,5 +1,10 @@
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** The temporary file a process writes before renaming it over `path`. */
+function tempName(path: string, pid: number): string {
+  return `${path}.tmp-${pid}`;
+}
 
 /**
  * Replaces `path` with `data` so that a crash at any instant leaves either the old or the new
@@ -7,7 +12,7 @@ import { dirname } from 'node:path';
  * directory so the rename itself is durable.
  */
 export async function writeFileDurably(path: string, data: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = tempName(path, process.pid);
   const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(data);
@@ -28,5 +33,35 @@ export async function writeFileDurably(path: string, data: Uint8Array): Promise<
     // Some filesystems refuse fsync on directories; the rename is still atomic there.
   } finally {
     await dir.close();
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e.code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temporary files that writers killed in the middle of `writeFileDurably` left next
+ * to `path` (each a full copy of the database). Files of a process still running are kept.
+ */
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || tempName(basename(path), pid) !== name) continue;
+    if (pid !== process.pid && isRunning(pid)) continue;
+    await unlink(join(dirname(path), name)).catch(() => {});
   }
 }
