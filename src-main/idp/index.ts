@@ -14,6 +14,7 @@ import { createEphemeral, type IdpContext } from './context';
 import { buildServer } from './server';
 import { allowedHosts } from './http/host-check';
 import { StartupError } from './errors';
+import { lockDataDir } from './store/dir-lock';
 
 export interface StartOptions {
   dataDir: string;
@@ -96,8 +97,18 @@ export async function startIdp(opts: StartOptions): Promise<RunningIdp> {
   const dataDir = resolve(opts.dataDir);
   const clock = opts.clock ?? createClock();
   const random = opts.random ?? createRandom();
-  const notice = opts.onNotice ?? ((l: string) => console.warn(l));
   await prepareDataDir(dataDir);
+  const unlock = await lockDataDir(dataDir);
+  try {
+    return await start(opts, dataDir, clock, random, unlock);
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
+}
+
+async function start(opts: StartOptions, dataDir: string, clock: Clock, random: Random, unlock: () => Promise<void>): Promise<RunningIdp> {
+  const notice = opts.onNotice ?? ((l: string) => console.warn(l));
 
   const existingOrigin = await configuredOrigin(dataDir);
   const port = opts.port ?? portOf(existingOrigin) ?? DEFAULT_PORT;
@@ -156,6 +167,7 @@ export async function startIdp(opts: StartOptions): Promise<RunningIdp> {
           clearInterval(reaper);
         }
         await store.db.close();
+        await unlock();
       })()),
   };
 }
