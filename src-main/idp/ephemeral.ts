@@ -7,10 +7,18 @@ import type { Clock } from './clock';
 export class EphemeralMap<V> {
   private entries = new Map<string, { value: V; expireAt: number }>();
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * `maxEntries` bounds memory against floods of anonymous requests (each stores something);
+   * past it, expired entries go first, then the oldest.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   set(key: string, value: V, ttlSeconds: number): void {
-    this.sweep();
+    if (this.entries.size >= this.maxEntries) this.sweep();
+    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, expireAt: this.clock.nowMs() + ttlSeconds * 1000 });
   }
 
@@ -35,8 +43,11 @@ export class EphemeralMap<V> {
     this.entries.delete(key);
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   private sweep(): void {
-    if (this.entries.size < 1024) return;
     const now = this.clock.nowMs();
     for (const [k, e] of this.entries) if (e.expireAt <= now) this.entries.delete(k);
   }

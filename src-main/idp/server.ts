@@ -69,7 +69,7 @@ function errorResult(surface: Surface, e: unknown): HttpResult {
   if (e instanceof OAuthError) return tokenError(e);
   const status = (e as { statusCode?: number }).statusCode;
   if (status && status >= 400 && status < 500) {
-    const message = status === 413 ? 'request body too large' : status === 415 ? 'unsupported content type' : 'malformed request';
+    const message = status === 413 ? 'request body too large' : status === 415 ? 'unsupported content type' : status === 404 ? 'not found' : status === 403 ? 'forbidden' : 'malformed request';
     if (surface === 'oauth') return tokenError(new OAuthError('invalid_request', message, status));
     if (surface === 'api') {
       const name = status === 413 ? 'RequestEntityTooLarge' : status === 415 ? 'UnsupportedMediaType' : 'BadRequest';
@@ -87,9 +87,19 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   const app = Fastify({
     logger: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    forceCloseConnections: "idle",
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, querystringParser: firstValues },
+    // Malformed URLs and the like: plain text, never the framework's own JSON.
+    frameworkErrors: (_err, _req, reply) => {
+      void send(reply, text(400, 'malformed request\n'));
+    },
+    // Errors before a request exists (oversized headers, bad bytes): a bare HTTP answer, then close.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nmalformed request\n`);
+    },
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, firstValues(body as string)));
@@ -97,10 +107,13 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
 
   app.addHook('onRequest', async (req, reply) => {
+    // Exactly one Host naming this server (DNS rebinding), and an origin-form target.
+    const hosts = req.raw.rawHeaders.filter((_, i) => i % 2 === 0 && req.raw.rawHeaders[i].toLowerCase() === 'host').length;
     const host = req.headers.host ?? '';
-    if (!opts.allowedHosts.has(host.toLowerCase())) {
+    if (hosts !== 1 || !opts.allowedHosts.has(host.toLowerCase())) {
       return send(reply, text(400, `invalid Host header: ${host.slice(0, 100)}\n`));
     }
+    if (!req.raw.url?.startsWith('/')) return send(reply, text(400, 'malformed request\n'));
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -163,7 +176,18 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   });
 
   if (existsSync(opts.consoleDir)) {
-    await app.register(fastifyStatic, { root: opts.consoleDir, prefix: '/_sandbox/', index: ['index.html'], wildcard: true, decorateReply: false });
+    await app.register(fastifyStatic, {
+      root: opts.consoleDir,
+      prefix: '/_sandbox/',
+      index: ['index.html'],
+      wildcard: true,
+      decorateReply: false,
+      setHeaders: (res) => {
+        res.setHeader('x-frame-options', 'DENY');
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('content-security-policy', "frame-ancestors 'none'");
+      },
+    });
   } else {
     route(['GET'], '/_sandbox/', 'page', () => text(503, 'The console is not built. Run `npm run build` (npm start does it for you).\n'));
   }

@@ -22,8 +22,7 @@ export interface SandboxEndpoints {
   jwks: string
   revocation: string
   end_session: string
-  resolver: string
-  admin_graphql: string
+  /** Endpoints added as the sandbox serves them (resolver, Admin API...). */
   [name: string]: string
 }
 

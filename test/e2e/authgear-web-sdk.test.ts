@@ -59,7 +59,7 @@ describe('the published @authgear/web SDK in real Chromium', () => {
     expect(await page.evaluate(() => (window as any).app.state())).toBe('NO_SESSION');
 
     await Promise.all([page.waitForURL(`${idp.issuer}/signup?**`), page.evaluate(() => (window as any).app.login('signup'))]);
-    await page.screenshot({ path: 'docs/screenshots/signup.png' });
+    await page.screenshot({ path: 'test-results/screenshots/signup.png' });
     await page.getByLabel('Email address').fill('sdk-user@example.com');
     await page.getByLabel('Password').fill('a long enough password');
     await Promise.all([page.waitForURL(`${app.origin}/auth-redirect?**`), page.getByRole('button', { name: 'Create account' }).click()]);

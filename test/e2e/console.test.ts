@@ -8,7 +8,7 @@ import { ensureBuild } from '../../scripts/ensure-build.js'
 import { startIdp, type RunningIdp } from '../../src-main/idp/index'
 import { launchChromium } from '../helpers/chromium'
 
-const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots')
+const SCREENSHOTS = join(import.meta.dirname, '../../test-results/screenshots')
 const TOKEN_SCREEN_TEXT = 'Open the console URL printed by the sandbox (it carries a per-launch token)'
 
 interface OverviewClient {

@@ -79,6 +79,20 @@ describe('clock and ephemeral state', () => {
     clock.reset();
     expect(clock.offsetMs()).toBe(0);
   });
+  it('holds at most maxEntries, dropping expired entries first, then the oldest', () => {
+    const clock = createClock(() => 0);
+    const m = new EphemeralMap<number>(clock, 3);
+    m.set('old', 1, 10);
+    m.set('a', 2, 100);
+    m.set('b', 3, 100);
+    clock.advance(20_000);
+    m.set('c', 4, 100); // 'old' has expired: it goes, the rest stay
+    expect([m.get('a'), m.get('b'), m.get('c')]).toEqual([2, 3, 4]);
+    m.set('d', 5, 100); // full of live entries: the oldest goes
+    expect(m.get('a')).toBeUndefined();
+    expect(m.size).toBe(3);
+  });
+
   it('opaque tokens are 32 characters of [a-zA-Z0-9]', () => {
     const r = createRandom();
     for (let i = 0; i < 50; i++) expect(r.token()).toMatch(/^[A-Za-z0-9]{32}$/);

@@ -16,8 +16,10 @@ export interface CodeGrant {
   authenticatedAt: number;
   amr: string[];
   ssoEnabled: boolean;
-  /** Set once the code was exchanged; a second exchange revokes what the first one issued. */
-  redeemed?: { offlineGrantId: string | null; accessTokenHash: string };
+  /** Set when an exchange starts ('pending') and completes; a second exchange revokes what the first one issued. */
+  redeemed?: 'pending' | { offlineGrantId: string | null; accessTokenHash: string };
+  /** A second exchange was attempted. */
+  replayed?: boolean;
 }
 
 export const CODE_TTL = 300;

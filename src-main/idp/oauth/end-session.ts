@@ -11,6 +11,7 @@ import { isFirstParty } from './clients';
 import { deliver } from './response-mode';
 
 const STASH_TTL = 300;
+const MAX_PARAM_LENGTH = 8192;
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'ui_locales'];
 
 /** Ends `session` with its cascade (spec 9.6). Call inside `db.write`. */
@@ -34,7 +35,10 @@ export async function handleEndSession(ctx: IdpContext, req: HttpRequest): Promi
   if (req.method === 'POST' && !req.query.x_end_session_ref) {
     const ref = ctx.random.token();
     const key = ctx.random.token();
-    const params = Object.fromEntries(PARAMS.filter((k) => form[k] ?? req.query[k]).map((k) => [k, form[k] ?? req.query[k]]));
+    // Only the known parameters, each of a sane size, are kept (memory is shared with everyone).
+    const params = Object.fromEntries(
+      PARAMS.map((k) => [k, form[k] ?? req.query[k]] as const).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0 && e[1].length <= MAX_PARAM_LENGTH),
+    );
     ctx.ephemeral.endSessionStash.set(ref, { key, params }, STASH_TTL);
     const cookie = plainCookie(ctx, 'end_session_ref_key', key, { path: '/oauth2/end_session', sameSite: 'lax', maxAge: STASH_TTL });
     return redirect(`${ctx.issuer}/oauth2/end_session?x_end_session_ref=${ref}`, 302, [cookie]);

@@ -1,6 +1,6 @@
 import type { IdpContext } from '../context';
 import { ApiError } from '../errors';
-import { hashPassword, verifyPassword } from '../crypto/password';
+import { hashPassword, verifyPassword, PASSWORD_MAX_BYTES } from '../crypto/password';
 import { normalizeEmail, isValidEmail } from './login-id';
 import { checkPasswordPolicy } from './password-policy';
 import type { User } from '../store/repos/users';
@@ -16,6 +16,11 @@ export async function signUpWithEmailPassword(ctx: IdpContext, email: string, pa
   if (!isValidEmail(email)) {
     throw new ApiError('Invalid', 'ValidationFailed', 'invalid login ID', {
       causes: [{ kind: 'format', location: '/login_id', details: { format: 'email' } }],
+    });
+  }
+  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
+    throw new ApiError('Invalid', 'ValidationFailed', 'password is too long', {
+      causes: [{ kind: 'maxLength', location: '/password', details: { expected: PASSWORD_MAX_BYTES } }],
     });
   }
   const violations = checkPasswordPolicy(ctx.config.app.authenticator.password.policy, password);

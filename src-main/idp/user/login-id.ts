@@ -1,7 +1,7 @@
 /** Login ID checks and normalisation, as upstream does for e-mail login IDs by default. */
 
 // Deliberately plain: local@domain with a dot-free-or-dotted domain, no spaces.
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const EMAIL = /^[^\s@\p{Cc}\p{Cf}\uFFFD]+@[^\s@\p{Cc}\p{Cf}\uFFFD]+$/u;
 
 export function normalizeEmail(raw: string): string {
   return raw.normalize('NFKC').trim().toLowerCase();

@@ -12,8 +12,10 @@ export function errorMessages(t: Translate, e: unknown): string[] {
       return [t('error.disabled')];
     case 'DuplicatedIdentity':
       return [t('error.duplicated')];
-    case 'ValidationFailed':
-      return [t('error.invalid-email')];
+    case 'ValidationFailed': {
+      const causes = (e.info?.causes as { location?: string }[]) ?? [];
+      return [causes.some((c) => c.location === '/password') ? t('error.password-too-long') : t('error.invalid-email')];
+    }
     case 'PasswordPolicyViolated':
       return ((e.info?.causes as PolicyViolation[]) ?? []).map(describeViolation);
     default:

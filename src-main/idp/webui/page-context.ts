@@ -40,9 +40,19 @@ export function clientName(ctx: IdpContext, s?: OAuthSession): string | undefine
   return c ? c.client_name || c.name : undefined;
 }
 
-/** Same-origin target only, never an open redirect. */
+/**
+ * Same-origin target only, never an open redirect: the value is resolved as a browser would
+ * (which drops tabs and newlines and reads backslashes as slashes) and kept only if it stays on
+ * the issuer's origin. Returns a normalised path, safe for a Location header.
+ */
 export function sameOrigin(ctx: IdpContext, uri: string | undefined, fallback: string): string {
-  if (uri && uri.startsWith('/') && !uri.startsWith('//') && !uri.startsWith('/\\')) return uri;
-  if (uri && uri.startsWith(`${ctx.issuer}/`)) return uri;
-  return fallback;
+  if (!uri) return fallback;
+  let url: URL;
+  try {
+    url = new URL(uri, `${ctx.issuer}/`);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== ctx.issuer) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

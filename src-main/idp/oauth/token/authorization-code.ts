@@ -22,13 +22,10 @@ export async function authorizationCodeGrant(ctx: IdpContext, client: OAuthClien
   if (!entry || entry.value.clientId !== client.client_id) throw invalidCode();
   const code = entry.value;
   if (code.redeemed) {
-    // A replayed code: revoke what the first exchange issued (RFC 6749 4.1.2).
-    const { offlineGrantId, accessTokenHash } = code.redeemed;
-    await ctx.store.db.write(() => {
-      if (offlineGrantId) revokeOfflineGrant(ctx, offlineGrantId);
-      ctx.store.accessGrants.delete(accessTokenHash);
-    });
-    ctx.ephemeral.codes.delete(key);
+    // A replayed code: revoke what the first exchange issued (RFC 6749 4.1.2). If that exchange
+    // is still running, it sees `replayed` and revokes its own tokens when done.
+    code.replayed = true;
+    if (code.redeemed !== 'pending') await revokeIssued(ctx, code.redeemed);
     throw invalidCode();
   }
   if (entry.expired) throw invalidCode();
@@ -41,6 +38,8 @@ export async function authorizationCodeGrant(ctx: IdpContext, client: OAuthClien
   const user = ctx.store.users.get(code.userId);
   if (!authz || !user || user.isDisabled) throw invalidCode();
 
+  // Claimed before the first await: a concurrent exchange of the same code is a replay.
+  code.redeemed = 'pending';
   const ip = req.ip;
   const userAgent = req.headers['user-agent'] ?? null;
   let result: { body: Record<string, unknown>; offlineGrantId: string | null; accessTokenHash: string };
@@ -79,8 +78,20 @@ export async function authorizationCodeGrant(ctx: IdpContext, client: OAuthClien
     });
     result = { body: { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, id_token: idToken }, offlineGrantId: null, accessTokenHash: at.grant.tokenHash };
   }
-  code.redeemed = { offlineGrantId: result.offlineGrantId, accessTokenHash: result.accessTokenHash };
+  const issued = { offlineGrantId: result.offlineGrantId, accessTokenHash: result.accessTokenHash };
+  code.redeemed = issued;
+  if (code.replayed) {
+    await revokeIssued(ctx, issued);
+    throw invalidCode();
+  }
   return result.body;
+}
+
+async function revokeIssued(ctx: IdpContext, issued: { offlineGrantId: string | null; accessTokenHash: string }): Promise<void> {
+  await ctx.store.db.write(() => {
+    if (issued.offlineGrantId) revokeOfflineGrant(ctx, issued.offlineGrantId);
+    ctx.store.accessGrants.delete(issued.accessTokenHash);
+  });
 }
 
 function latestRefreshTokenHash(ctx: IdpContext, grantId: string): string | null {

@@ -43,7 +43,7 @@ export async function handleToken(ctx: IdpContext, req: HttpRequest): Promise<Ht
     const p = readClientCredentials({ ...req.query, ...formParams(req) }, req.headers.authorization);
     const client = findClient(ctx, p.client_id);
     if (!client) throw new OAuthError('invalid_client', 'invalid client ID');
-    const grant = GRANTS[p.grant_type ?? ''];
+    const grant = Object.hasOwn(GRANTS, p.grant_type ?? '') ? GRANTS[p.grant_type] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', 'grant type is not supported');
     grant.precheck(client, p);
     if (!allowedGrantTypes(client).has(p.grant_type)) {

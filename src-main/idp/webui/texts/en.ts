@@ -24,6 +24,7 @@ export const en = {
   'error.oauth-session-expired': 'This sign-in request has expired. Return to the app and start again.',
   'error.generic': 'Something went wrong. Please try again.',
   'error.password-required': 'Enter your password.',
+  'error.password-too-long': 'Password is too long.',
   'logout.title': 'Sign out',
   'logout.question': 'Do you want to sign out of {project}?',
   'logout.submit': 'Sign out',

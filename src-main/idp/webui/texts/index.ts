@@ -6,8 +6,8 @@ const LANGUAGES: Record<string, Partial<Record<TextKey, string>>> = { en };
 export function pickLanguage(uiLocales: string | undefined): string {
   for (const tag of (uiLocales ?? '').split(' ').filter(Boolean)) {
     const base = tag.toLowerCase().split('-')[0];
-    if (LANGUAGES[tag]) return tag;
-    if (LANGUAGES[base]) return base;
+    if (Object.hasOwn(LANGUAGES, tag)) return tag;
+    if (Object.hasOwn(LANGUAGES, base)) return base;
   }
   return 'en';
 }
@@ -15,6 +15,6 @@ export function pickLanguage(uiLocales: string | undefined): string {
 export type Translate = (key: TextKey, vars?: Record<string, string | number>) => string;
 
 export function translator(lang: string): Translate {
-  const table = LANGUAGES[lang] ?? en;
-  return (key, vars = {}) => (table[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, v) => String(vars[v] ?? ''));
+  const table = Object.hasOwn(LANGUAGES, lang) ? LANGUAGES[lang] : en;
+  return (key, vars = {}) => (table[key] ?? en[key]).replace(/\{(\w+)\}/g, (_, v) => (Object.hasOwn(vars, v) ? String(vars[v]) : ''));
 }
