@@ -1,17 +1,16 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { parse as parseCookies } from 'cookie';
 import { existsSync } from 'node:fs';
 import type { IdpContext } from './context';
 import type { HttpRequest, HttpResult } from './http/types';
 import { json, text, withCookies } from './http/types';
+import { firstValues, toHttpRequest, send } from './http/fastify-adapter';
+import { errorResult, NO_STORE, type Surface } from './http/error-response';
 import { clearStaleSessionCookie } from './session/middleware';
-import { ApiError, OAuthError } from './errors';
 import { corsHeaders, type CorsPolicy } from './http/cors';
 import { discoveryDocument } from './oauth/discovery';
 import { handleAuthorize } from './oauth/authorize/index';
 import { handleToken } from './oauth/token/index';
-import { tokenError } from './oauth/token/response';
 import { handleUserinfo } from './oauth/userinfo';
 import { handleRevoke } from './oauth/revoke';
 import { handleEndSession } from './oauth/end-session';
@@ -24,8 +23,6 @@ import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
 
-/** Which error envelope a route answers in (spec oidc.md 1.4). */
-type Surface = 'oauth' | 'api' | 'page';
 
 export interface ServerOptions {
   dataDir: string;
@@ -34,54 +31,6 @@ export interface ServerOptions {
   bodyLimit?: number;
 }
 
-/** First value of each repeated parameter wins, as upstream reads them. */
-function firstValues(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(s)) if (!(k in out)) out[k] = v;
-  return out;
-}
-
-function toHttpRequest(req: FastifyRequest): HttpRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
-  return {
-    method: req.method,
-    path: req.url.split('?')[0],
-    query: (req.query as Record<string, string>) ?? {},
-    body: req.body,
-    headers,
-    cookies: headers.cookie ? parseCookies(headers.cookie) : {},
-    ip: req.ip,
-  };
-}
-
-function send(reply: FastifyReply, r: HttpResult): FastifyReply {
-  reply.code(r.status);
-  for (const [k, v] of Object.entries(r.headers)) reply.header(k, v);
-  return reply.send(r.body);
-}
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
-
-/** Maps an error to the envelope of its surface; nothing else builds error bodies. */
-function errorResult(surface: Surface, e: unknown): HttpResult {
-  if (e instanceof ApiError) return json(e.status, e.toJSON(), NO_STORE);
-  if (e instanceof OAuthError) return tokenError(e);
-  const status = (e as { statusCode?: number }).statusCode;
-  if (status && status >= 400 && status < 500) {
-    const message = status === 413 ? 'request body too large' : status === 415 ? 'unsupported content type' : status === 404 ? 'not found' : status === 403 ? 'forbidden' : 'malformed request';
-    if (surface === 'oauth') return tokenError(new OAuthError('invalid_request', message, status));
-    if (surface === 'api') {
-      const name = status === 413 ? 'RequestEntityTooLarge' : status === 415 ? 'UnsupportedMediaType' : 'BadRequest';
-      return json(status, new ApiError(name, name === 'BadRequest' ? 'InvalidJSON' : name, message).toJSON(), NO_STORE);
-    }
-    return text(status, `${message}\n`);
-  }
-  console.error('unexpected error', e);
-  if (surface === 'oauth') return tokenError(new OAuthError('server_error', 'internal server error', 500));
-  if (surface === 'api') return json(500, new ApiError('InternalError', 'UnexpectedError', 'unexpected error').toJSON(), NO_STORE);
-  return text(500, 'internal error\n');
-}
 
 export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -130,9 +79,9 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
       url,
       config: { surface },
       handler: async (req, reply) => {
-        const extra = cors ? corsHeaders(ctx, cors, toHeaderMap(req)) : {};
-        if (req.method === 'OPTIONS') return send(reply, { status: 200, headers: extra, body: '' });
         const request = toHttpRequest(req);
+        const extra = cors ? corsHeaders(ctx, cors, request.headers) : {};
+        if (req.method === 'OPTIONS') return send(reply, { status: 200, headers: extra, body: '' });
         let result: HttpResult;
         try {
           result = await handler(ctx, request);
@@ -194,11 +143,6 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   return app;
 }
 
-function toHeaderMap(req: FastifyRequest): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v[0] : v;
-  return out;
-}
 
 function setCookiesOf(r: HttpResult): string[] {
   const v = r.headers['set-cookie'];
