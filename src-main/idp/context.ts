@@ -7,6 +7,8 @@ import { EphemeralMap } from './ephemeral';
 import type { CodeGrant } from './oauth/code-grant';
 import type { OAuthSession } from './oauth/authorize/oauth-session';
 import type { AuthenticationInfo } from './session/authentication-info';
+import type { FlowState } from './authflow/types';
+import { OtpStore } from './authflow/otp';
 
 /** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
 export interface IdpContext {
@@ -26,6 +28,10 @@ export interface IdpContext {
     oauthSessions: EphemeralMap<OAuthSession>;
     authInfo: EphemeralMap<AuthenticationInfo>;
     endSessionStash: EphemeralMap<{ key: string; params: Record<string, string> }>;
+    /** Authentication Flow snapshots by state token, and live flows by flow id. */
+    flowStates: EphemeralMap<FlowState>;
+    flows: EphemeralMap<true>;
+    otp: OtpStore;
   };
 }
 
@@ -44,5 +50,8 @@ export function createEphemeral(clock: Clock): IdpContext['ephemeral'] {
     oauthSessions: new EphemeralMap(clock),
     authInfo: new EphemeralMap(clock),
     endSessionStash: new EphemeralMap(clock),
+    flowStates: new EphemeralMap(clock, 50_000),
+    flows: new EphemeralMap(clock),
+    otp: new OtpStore(clock),
   };
 }

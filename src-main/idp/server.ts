@@ -22,6 +22,8 @@ import { handleLogoutGet, handleLogoutPost } from './webui/logout';
 import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
+import * as authflow from './authflow/api';
+import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
 
 
 export interface ServerOptions {
@@ -72,11 +74,12 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   app.setNotFoundHandler((_req, reply) => send(reply, text(404, '404 page not found\n')));
 
   type Handler = (ctx: IdpContext, req: HttpRequest) => HttpResult | Promise<HttpResult>;
-  const route = (methods: string[], url: string, surface: Surface, handler: Handler, cors?: CorsPolicy) => {
+  const route = (methods: string[], url: string, surface: Surface, handler: Handler, cors?: CorsPolicy, bodyLimit?: number) => {
     const all = cors ? [...methods, 'OPTIONS'] : methods;
     app.route({
       method: all,
       url,
+      bodyLimit,
       config: { surface },
       handler: async (req, reply) => {
         const request = toHttpRequest(req);
@@ -114,6 +117,14 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET'], '/logout', 'page', handleLogoutGet);
   route(['POST'], '/logout', 'page', handleLogoutPost);
   route(['GET'], '/settings', 'page', handleSettings);
+
+  const TEN_MIB = 10 * 1024 * 1024;
+  route(['POST'], '/api/v1/authentication_flows', 'api', authflow.handleCreate, 'matcher', TEN_MIB);
+  route(['POST'], '/api/v1/authentication_flows/states/input', 'api', authflow.handleInput, 'matcher', TEN_MIB);
+  route(['POST'], '/api/v1/authentication_flows/states', 'api', authflow.handleGet, 'matcher', TEN_MIB);
+  route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
+  route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
+  route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);
 
   route(['GET'], '/_sandbox/api/overview', 'api', (c, req) => {
     requireConsoleToken(c, req);

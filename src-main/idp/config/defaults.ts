@@ -80,6 +80,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
           history_size: policy.history_size ?? 0,
           history_days: policy.history_days ?? 0,
         },
+        force_change: raw.authenticator?.password?.force_change ?? true,
       },
     },
     session: {

@@ -102,6 +102,7 @@ export const appConfigSchema = {
         password: {
           type: 'object',
           properties: {
+            force_change: bool,
             policy: {
               type: 'object',
               properties: {

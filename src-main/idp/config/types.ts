@@ -66,7 +66,7 @@ export interface AppConfig {
     public_signup_disabled: boolean;
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
-  authenticator: { password: { policy: PasswordPolicyConfig } };
+  authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean } };
   session: {
     lifetime_seconds: number;
     idle_timeout_enabled: boolean;

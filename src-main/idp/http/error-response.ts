@@ -19,7 +19,8 @@ export function errorResult(surface: Surface, e: unknown): HttpResult {
     const message = MESSAGES[status] ?? 'malformed request';
     if (surface === 'oauth') return tokenError(new OAuthError('invalid_request', message, status));
     if (surface === 'api') {
-      const name = status === 413 ? 'RequestEntityTooLarge' : status === 415 ? 'UnsupportedMediaType' : 'BadRequest';
+      if (status === 413) return json(413, new ApiError('RequestEntityTooLarge', 'JSONTooLarge', message).toJSON(), NO_STORE);
+      const name = status === 415 ? 'UnsupportedMediaType' : 'BadRequest';
       return json(status, new ApiError(name, name === 'BadRequest' ? 'InvalidJSON' : name, message).toJSON(), NO_STORE);
     }
     return text(status, `${message}\n`);

@@ -6,4 +6,6 @@ export interface AuthenticationInfo {
   authenticatedAt: number;
   /** The IdP session created or used by this login, if any. */
   idpSessionId: string | null;
+  /** The OAuth session (parked authorization request) this authentication completes. */
+  oauthSessionId: string;
 }

@@ -132,4 +132,25 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX access_grant_expire ON access_grant (expire_at);
     `,
   },
+  {
+    version: 2,
+    name: 'outbox of messages the IdP would have sent',
+    sql: `
+      CREATE TABLE outbox_message (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        message_type TEXT NOT NULL,
+        otp_form TEXT,
+        code TEXT,
+        link TEXT,
+        user_id TEXT,
+        subject TEXT,
+        body_text TEXT NOT NULL
+      );
+      CREATE INDEX outbox_message_recipient ON outbox_message (recipient, created_at);
+      CREATE INDEX outbox_message_created ON outbox_message (created_at);
+    `,
+  },
 ];

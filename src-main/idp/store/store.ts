@@ -7,6 +7,7 @@ import { IdpSessionRepo } from './repos/idp-sessions';
 import { AuthorizationRepo } from './repos/authorizations';
 import { OfflineGrantRepo } from './repos/offline-grants';
 import { AccessGrantRepo } from './repos/access-grants';
+import { OutboxRepo } from './repos/outbox';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -19,6 +20,7 @@ export interface Store {
   authorizations: AuthorizationRepo;
   offlineGrants: OfflineGrantRepo;
   accessGrants: AccessGrantRepo;
+  outbox: OutboxRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -33,5 +35,6 @@ export async function openStore(path: string): Promise<Store> {
     authorizations: new AuthorizationRepo(db),
     offlineGrants: new OfflineGrantRepo(db),
     accessGrants: new AccessGrantRepo(db),
+    outbox: new OutboxRepo(db),
   };
 }

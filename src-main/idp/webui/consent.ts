@@ -15,8 +15,9 @@ import { pageContext, pageResult } from './page-context';
  * yet authorized for these scopes gets a consent page (spec oidc.md 5.4, 5.7).
  */
 export async function handleConsent(ctx: IdpContext, req: HttpRequest): Promise<HttpResult> {
-  const pc = pageContext(ctx, req);
   const info = req.query.code ? ctx.ephemeral.authInfo.get(req.query.code) : undefined;
+  // The hand-off names its OAuth session; x_ref in the URL is only a fallback.
+  const pc = pageContext(ctx, info ? { ...req, query: { ...req.query, x_ref: info.oauthSessionId } } : req);
   const s = pc.session;
   const client = s && findClient(ctx, s.clientId);
   if (!s || !info || !client) return pageResult(400, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.oauth-session-expired')));
@@ -27,7 +28,7 @@ export async function handleConsent(ctx: IdpContext, req: HttpRequest): Promise<
     if (!covered) {
       if (req.method === 'GET') {
         const csrf = csrfToken(ctx, req);
-        const action = `/oauth2/consent?${new URLSearchParams({ x_ref: s.id, code: req.query.code })}`;
+        const action = `/oauth2/consent?${new URLSearchParams({ code: req.query.code })}`;
         return pageResult(200, consentPage(pc.t, pc.lang, csrf.field, action, client.client_name || client.name, s.scopes), csrf.cookies);
       }
       const form = formParams(req);

@@ -4,7 +4,8 @@ import { redirect } from '../http/types';
 import { messagePage } from './pages';
 import { cookieName } from '../session/cookies';
 import { resolveRequestSession } from '../session/resolve';
-import { AUTH_INFO_TTL, pageContext, pageResult } from './page-context';
+import { pageContext, pageResult } from './page-context';
+import { handOff } from '../session/establish';
 
 /** `/_internals/oauth_entrypoint`: reuse a live IdP session (SSO) unless prompt=login, else show the login UI. */
 export async function handleEntrypoint(ctx: IdpContext, req: HttpRequest): Promise<HttpResult> {
@@ -14,9 +15,8 @@ export async function handleEntrypoint(ctx: IdpContext, req: HttpRequest): Promi
   if (!s.prompt.includes('login')) {
     const r = await resolveRequestSession(ctx, { cookies: req.cookies, ip: req.ip });
     if (r.state === 'valid' && r.session.kind === 'idp' && (!s.idTokenHint || s.idTokenHint.sub === r.user.id)) {
-      const info = ctx.random.token();
-      ctx.ephemeral.authInfo.set(info, { userId: r.user.id, amr: r.session.amr, authenticatedAt: r.session.authenticatedAt, idpSessionId: r.session.id }, AUTH_INFO_TTL);
-      return redirect(`/oauth2/consent?${new URLSearchParams({ x_ref: s.id, code: info })}`);
+      const code = handOff(ctx, { userId: r.user.id, amr: r.session.amr, authenticatedAt: r.session.authenticatedAt, idpSessionId: r.session.id, oauthSessionId: s.id });
+      return redirect(`/oauth2/consent?${new URLSearchParams({ x_ref: s.id, code })}`);
     }
   }
   const q = new URLSearchParams({ x_ref: s.id });

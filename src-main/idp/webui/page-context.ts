@@ -6,9 +6,6 @@ import { pickLanguage, translator, type Translate } from './texts';
 import { PAGE_HEADERS } from './layout';
 import type { OAuthSession } from '../oauth/authorize/oauth-session';
 
-/** How long the UI's hand-off to /oauth2/consent lives (upstream: 300 s). */
-export const AUTH_INFO_TTL = 300;
-
 export function pageResult(status: number, body: string, cookies: string[] = []): HttpResult {
   return withCookies(html(status, body, PAGE_HEADERS), cookies);
 }

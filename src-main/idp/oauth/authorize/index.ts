@@ -21,6 +21,24 @@ import { effectivePrompt } from './prompt';
 import { finishAuthorization } from './finish';
 import { OAUTH_SESSION_TTL, type OAuthSession } from './oauth-session';
 
+/**
+ * Where the browser signs in (spec oidc.md 5.4): the built-in UI's entry point, or the client's
+ * custom UI, which also receives login_hint and id_token_hint (spec authflow.md 5.1).
+ */
+function authenticationUrl(issuer: string, customUi: string | undefined, session: OAuthSession, params: Record<string, string>): string {
+  const url = new URL(customUi ?? `${issuer}/_internals/oauth_entrypoint`);
+  const q = url.searchParams;
+  q.set('x_ref', session.id);
+  q.set('client_id', session.clientId);
+  q.set('redirect_uri', session.redirectUri);
+  for (const k of ['ui_locales', 'state', 'x_state', 'x_color_scheme']) if (params[k]) q.set(k, params[k]);
+  if (customUi) {
+    q.set('x_settings_action_id', '');
+    for (const k of ['login_hint', 'id_token_hint']) if (params[k]) q.set(k, params[k]);
+  }
+  return url.toString();
+}
+
 /** Parameters of GET (query) or POST (form); for repeated parameters the first value wins. */
 function requestParams(req: HttpRequest): Record<string, string> {
   return req.method === 'POST' ? { ...req.query, ...formParams(req) } : req.query;
@@ -77,10 +95,8 @@ export async function handleAuthorize(ctx: IdpContext, req: HttpRequest): Promis
         idTokenHint: hint && { sub: hint.sub, sid: hint.sid },
       };
       ctx.ephemeral.oauthSessions.set(session.id, session, OAUTH_SESSION_TTL);
-      const q = new URLSearchParams({ x_ref: session.id, client_id: client.client_id, redirect_uri: redirectUri });
-      for (const k of ['ui_locales', 'state', 'x_state', 'x_color_scheme']) if (params[k]) q.set(k, params[k]);
       const cookie = plainCookie(ctx, 'oauth_ui', session.id, { sameSite: 'none', secure: true });
-      return { status: 302, headers: { location: `${ctx.issuer}/_internals/oauth_entrypoint?${q}`, 'set-cookie': [cookie] }, body: '' };
+      return { status: 302, headers: { location: authenticationUrl(ctx.issuer, client.x_custom_ui_uri, session, params), 'set-cookie': [cookie] }, body: '' };
     }
 
     // prompt=none: only a session the request already carries can satisfy it (spec 5.5).

@@ -1,0 +1,91 @@
+import type { AppConfig } from '../config/types';
+import type { FlowDefinition, FlowType, StepDef, BranchDef } from './types';
+
+/**
+ * The `default` flows generated from the project config, following upstream's generator
+ * (spec authflow.md 8) for the login-ID identities and the authenticators the sandbox supports:
+ * password and e-mail OTP as primary; TOTP as optional secondary (skipped when the user has none).
+ */
+export function defaultFlow(app: AppConfig, type: FlowType): FlowDefinition {
+  const primaries = app.authentication.primary_authenticators;
+  const keys = [...new Set(app.identity.login_id.keys.map((k) => k.type))];
+  const loginIds = app.authentication.identities.includes('login_id') ? keys : [];
+  const secondaryMode = app.authentication.secondary_authentication_mode;
+
+  const secondaryLogin = (id: string): StepDef[] =>
+    secondaryMode === 'disabled'
+      ? []
+      : [
+          {
+            name: `authenticate_secondary_${id}`,
+            type: 'authenticate',
+            optional: secondaryMode !== 'required',
+            one_of: [...app.authentication.secondary_authenticators.map((a) => ({ authentication: `secondary_${a}` })), { authentication: 'recovery_code' }, { authentication: 'device_token' }],
+          },
+        ];
+
+  switch (type) {
+    case 'signup':
+    case 'promote': {
+      const branches: BranchDef[] = loginIds.map((id) => {
+        const options: BranchDef[] = [];
+        if (primaries.includes('password')) options.push({ authentication: 'primary_password' });
+        if (id === 'email' && primaries.includes('oob_otp_email')) options.push({ authentication: 'primary_oob_otp_email', target_step: `${type}_identify` });
+        const steps: StepDef[] = [];
+        if (id === 'email') steps.push({ type: 'verify', target_step: `${type}_identify` });
+        steps.push({ name: `authenticate_primary_${id}`, type: 'create_authenticator', one_of: options });
+        return { identification: id, steps };
+      });
+      return { type, name: 'default', steps: [{ name: `${type}_identify`, type: 'identify', one_of: branches }] };
+    }
+    case 'login': {
+      const branches: BranchDef[] = loginIds.map((id) => {
+        const options: BranchDef[] = [];
+        for (const p of primaries) {
+          if (p === 'password') {
+            options.push({ authentication: 'primary_password', steps: [...secondaryLogin(id), { type: 'change_password', target_step: `authenticate_primary_${id}` }] });
+          } else if (p === 'oob_otp_email' && id === 'email') {
+            options.push({ authentication: 'primary_oob_otp_email', target_step: 'login_identify', steps: secondaryLogin(id) });
+          }
+        }
+        return { identification: id, steps: [{ name: `authenticate_primary_${id}`, type: 'authenticate', one_of: options }] };
+      });
+      return {
+        type,
+        name: 'default',
+        steps: [{ name: 'login_identify', type: 'identify', one_of: branches }, { type: 'check_account_status' }, { type: 'terminate_other_sessions' }],
+      };
+    }
+    case 'reauth': {
+      const options: BranchDef[] = [];
+      if (primaries.includes('password')) options.push({ authentication: 'primary_password' });
+      if (primaries.includes('oob_otp_email')) options.push({ authentication: 'primary_oob_otp_email' });
+      if (secondaryMode !== 'disabled') for (const a of app.authentication.secondary_authenticators) options.push({ authentication: `secondary_${a}` });
+      return {
+        type,
+        name: 'default',
+        steps: [
+          { name: 'reauth_identify', type: 'identify', one_of: [{ identification: 'id_token' }] },
+          { name: 'reauthenticate', type: 'authenticate', one_of: options },
+        ],
+      };
+    }
+    case 'account_recovery': {
+      const branches: BranchDef[] = [];
+      if (keys.includes('email')) {
+        branches.push({
+          identification: 'email',
+          on_failure: 'ignore',
+          steps: [{ type: 'select_destination', one_of: [{ allowed_channels: [{ channel: 'email', otp_form: 'link' }] }] }],
+        });
+      }
+      return {
+        type,
+        name: 'default',
+        steps: [{ type: 'identify', one_of: branches }, { type: 'verify_account_recovery_code' }, { type: 'reset_password' }],
+      };
+    }
+    case 'signup_login':
+      return { type, name: 'default', steps: [] };
+  }
+}

@@ -1,0 +1,83 @@
+import type { IdpContext } from '../context';
+import type { HttpRequest } from '../http/types';
+import type { FlowState } from './types';
+import { establishSession, handOff } from '../session/establish';
+import { suppressIdpSession } from '../oauth/authorize/request';
+import { resolveRequestSession } from '../session/resolve';
+
+/** `mfa` joins the AMR when more than one factor was used (spec oidc.md 7.6). */
+function finalAmr(state: FlowState): string[] {
+  return state.usedAuthenticators.length > 1 && !state.amr.includes('mfa') ? [...state.amr, 'mfa'] : state.amr;
+}
+
+/** Sign-up: everything the flow collected is created in one durable write. */
+async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
+  const p = state.pending!;
+  const now = ctx.clock.nowMs();
+  const userId = ctx.random.uuid();
+  await ctx.store.db.write(() => {
+    ctx.store.users.insert({ id: userId, createdAt: now, updatedAt: now, lastLoginAt: now, isDisabled: false, disableReason: null, standardAttributes: { email: p.loginId }, customAttributes: {} });
+    ctx.store.identities.insert({ id: ctx.random.uuid(), userId, type: 'login_id', loginIdKey: p.loginIdKey, loginIdType: p.loginIdType, loginId: p.loginId, originalLoginId: p.originalLoginId, claims: { email: p.loginId }, createdAt: now, updatedAt: now });
+    for (const c of p.verified) ctx.store.verifiedClaims.insert({ id: ctx.random.uuid(), userId, name: c.name, value: c.value, createdAt: now });
+    p.authenticators.forEach((a, i) =>
+      ctx.store.authenticators.insert({ id: ctx.random.uuid(), userId, type: a.type, kind: a.kind, isDefault: i === 0, passwordHash: a.passwordHash ?? null, data: a.email ? { email: a.email } : {}, createdAt: now, updatedAt: now }),
+    );
+  });
+  return userId;
+}
+
+/** Sets (or creates) the primary password. Call inside `db.write`. */
+function setPassword(ctx: IdpContext, userId: string, hash: string): void {
+  const now = ctx.clock.nowMs();
+  const existing = ctx.store.authenticators.findPassword(userId, 'primary');
+  if (existing) ctx.store.authenticators.updatePasswordHash(existing.id, hash, now);
+  else ctx.store.authenticators.insert({ id: ctx.random.uuid(), userId, type: 'password', kind: 'primary', isDefault: false, passwordHash: hash, data: {}, createdAt: now, updatedAt: now });
+}
+
+/**
+ * Ends a flow: applies its effects, sets the session cookie, and computes `finish_redirect_uri`
+ * (the consent URL with the hand-off `code` when the flow came from an authorization request).
+ */
+export async function finishFlow(ctx: IdpContext, req: HttpRequest, state: FlowState, cookies: string[]): Promise<void> {
+  const oauth = state.oauthSessionId ? ctx.ephemeral.oauthSessions.get(state.oauthSessionId) : undefined;
+  const now = ctx.clock.nowMs();
+  let handoff: { userId: string; amr: string[]; authenticatedAt: number; idpSessionId: string | null } | undefined;
+
+  if (state.type === 'account_recovery') {
+    const r = state.recovery!;
+    if (r.userId && state.newPasswordHash) await ctx.store.db.write(() => setPassword(ctx, r.userId!, state.newPasswordHash!));
+  } else if (state.type === 'reauth') {
+    const userId = state.userId!;
+    const current = await resolveRequestSession(ctx, { cookies: req.cookies, ip: req.ip });
+    let idpSessionId: string | null = null;
+    if (current.state === 'valid' && current.session.kind === 'idp' && current.user.id === userId) {
+      idpSessionId = current.session.id;
+      await ctx.store.db.write(() => ctx.store.idpSessions.setAuthenticated(current.session.id, now, finalAmr(state)));
+    }
+    handoff = { userId, amr: finalAmr(state), authenticatedAt: now, idpSessionId };
+  } else {
+    const signup = state.type === 'signup' || state.type === 'promote';
+    const userId = signup ? await createUser(ctx, state) : state.userId!;
+    if (!signup) {
+      await ctx.store.db.write(() => {
+        if (state.newPasswordHash) setPassword(ctx, userId, state.newPasswordHash);
+        ctx.store.users.setLastLogin(userId, now);
+      });
+    }
+    const suppress = oauth ? suppressIdpSession(oauth.params) : false;
+    const established = await establishSession(ctx, req, { userId, amr: finalAmr(state), suppress, signedUp: signup });
+    cookies.push(...established.cookies);
+    handoff = { userId, amr: finalAmr(state), authenticatedAt: state.authenticatedAt ?? now, idpSessionId: established.idpSessionId };
+  }
+
+  let redirectUri: string | undefined;
+  if (oauth) {
+    const q = new URLSearchParams({ client_id: oauth.clientId, redirect_uri: oauth.redirectUri });
+    if (oauth.params.state) q.set('state', oauth.params.state);
+    if (handoff) q.set('code', handOff(ctx, { ...handoff, oauthSessionId: oauth.id }));
+    redirectUri = `${ctx.issuer}/oauth2/consent?${q}`;
+  }
+  state.finished = { redirectUri };
+  // Every state token of a finished flow dies with it.
+  ctx.ephemeral.flows.delete(state.flowId);
+}

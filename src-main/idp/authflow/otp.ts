@@ -1,0 +1,100 @@
+import type { IdpContext } from '../context';
+import { EphemeralMap } from '../ephemeral';
+import type { Clock } from '../clock';
+import { ApiError } from '../errors';
+import { rfc3339 } from '../user/claims';
+
+/** Upstream's defaults (spec authflow.md 6.4, 10). */
+const COOLDOWN_SECONDS = 60;
+const CODE_TTL: Record<'code' | 'link', number> = { code: 300, link: 1200 };
+const LINK_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export type OtpPurpose = 'verification' | 'authenticate-primary-oob' | 'forgot-password';
+
+/** The bucket name a resend inside the cooldown reports. */
+const COOLDOWN_BUCKET: Record<OtpPurpose, string> = {
+  verification: 'VerificationCooldownEmail',
+  'authenticate-primary-oob': 'OOBOTPCooldownEmail',
+  'forgot-password': 'ForgotPasswordCooldownEmail',
+};
+
+interface PendingCode {
+  code: string;
+  form: 'code' | 'link';
+  used: boolean;
+}
+
+/** One-time codes and their resend cooldowns, in memory on the injectable clock. */
+export class OtpStore {
+  readonly codes: EphemeralMap<PendingCode>;
+  private readonly cooldowns: EphemeralMap<number>;
+
+  constructor(private readonly clock: Clock) {
+    this.codes = new EphemeralMap(clock);
+    this.cooldowns = new EphemeralMap(clock);
+  }
+
+  /** When a new code may be sent to this target for this purpose (ms). */
+  canResendAt(purpose: OtpPurpose, target: string): number {
+    return this.cooldowns.get(`${purpose}:${target}`) ?? this.clock.nowMs();
+  }
+
+  /** Creates a code unless the cooldown forbids it; `swallowCooldown` on first entry (spec 7.6). */
+  issue(ctx: IdpContext, purpose: OtpPurpose, target: string, form: 'code' | 'link', swallowCooldown: boolean): string | undefined {
+    const key = `${purpose}:${target}`;
+    if (this.cooldowns.get(key) !== undefined) {
+      if (swallowCooldown) return undefined;
+      throw new ApiError('TooManyRequest', 'RateLimited', 'request rate limited', { bucket_name: COOLDOWN_BUCKET[purpose] });
+    }
+    const code = form === 'code' ? ctx.random.string(6, '0123456789') : ctx.random.string(32, LINK_ALPHABET);
+    this.codes.set(key, { code, form, used: false }, CODE_TTL[form]);
+    this.cooldowns.set(key, this.clock.nowMs() + COOLDOWN_SECONDS * 1000, COOLDOWN_SECONDS);
+    return code;
+  }
+
+  /** Checks an entered code (whitespace-trimmed); consumes it on success. */
+  verify(purpose: OtpPurpose, target: string, entered: string): 'ok' | 'invalid' | 'used' {
+    const key = `${purpose}:${target}`;
+    const pending = this.codes.get(key);
+    if (!pending || pending.code !== entered.trim()) return 'invalid';
+    if (pending.used) return 'used';
+    pending.used = true;
+    return 'ok';
+  }
+}
+
+export function canResendAtString(ctx: IdpContext, store: OtpStore, purpose: OtpPurpose, target: string): string {
+  return rfc3339(Math.max(store.canResendAt(purpose, target), ctx.clock.nowMs()));
+}
+
+/** Writes the message the IdP would send to the outbox (spec authflow.md 11). */
+export async function sendToOutbox(
+  ctx: IdpContext,
+  m: { to: string; purpose: OtpPurpose; form: 'code' | 'link'; code: string; userId?: string },
+): Promise<void> {
+  const link =
+    m.form === 'link'
+      ? `${ctx.issuer}/authflow/v2/${m.purpose === 'forgot-password' ? 'reset_password' : 'verify_login_link'}?code=${m.code}`
+      : null;
+  const subjects: Record<OtpPurpose, string> = {
+    verification: 'Your verification code',
+    'authenticate-primary-oob': 'Your sign-in code',
+    'forgot-password': 'Reset your password',
+  };
+  const body = link ? `${subjects[m.purpose]}: ${link}\n(code: ${m.code})` : `${subjects[m.purpose]}: ${m.code}`;
+  await ctx.store.db.write(() =>
+    ctx.store.outbox.insert({
+      id: ctx.random.uuid(),
+      createdAt: ctx.clock.nowMs(),
+      channel: 'email',
+      recipient: m.to,
+      messageType: m.purpose,
+      otpForm: m.form,
+      code: m.code,
+      link,
+      userId: m.userId ?? null,
+      subject: subjects[m.purpose],
+      bodyText: body,
+    }),
+  );
+}

@@ -1,0 +1,122 @@
+import { ApiError } from '../../errors';
+import { verifyPassword } from '../../crypto/password';
+import { checkPasswordPolicy } from '../../user/password-policy';
+import { maskEmail } from '../masking';
+import type { StepHandler, StepEnv } from './step';
+import { objectSchema, WAIT } from './step';
+import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
+
+interface Option {
+  authentication: string;
+  branchIndex: number;
+  email?: string;
+}
+
+const AMR: Record<string, string[]> = {
+  primary_password: ['pwd', 'x_primary_password'],
+  primary_oob_otp_email: ['otp', 'x_primary_oob_otp_email'],
+  secondary_totp: ['otp', 'x_secondary_totp'],
+};
+
+function userEmail(env: StepEnv): string | undefined {
+  const ids = env.ctx.store.identities.listByUser(env.state.userId!);
+  const target = env.step.one_of?.find((b) => b.target_step)?.target_step;
+  const named = target ? env.state.named[target]?.loginId : undefined;
+  return named ?? ids.find((i) => i.loginIdType === 'email')?.loginId ?? undefined;
+}
+
+/** The options offered to this user (spec authflow.md 7.3, 7.4), in branch order. */
+function options(env: StepEnv): Option[] {
+  const { ctx, state, step } = env;
+  const authenticators = ctx.store.authenticators.listByUser(state.userId!);
+  const has = (type: string, kind: string) => authenticators.some((a) => a.type === type && a.kind === kind);
+  const out: Option[] = [];
+  (step.one_of ?? []).forEach((b, branchIndex) => {
+    const a = b.authentication;
+    if (!a || state.usedAuthenticators.includes(a)) return;
+    if (a === 'primary_password') {
+      if (state.type === 'reauth' && !has('password', 'primary')) return;
+      out.push({ authentication: a, branchIndex });
+    } else if (a === 'primary_oob_otp_email') {
+      const email = userEmail(env);
+      if (email) out.push({ authentication: a, branchIndex, email });
+    } else if (a === 'secondary_totp') {
+      if (has('totp', 'secondary')) out.push({ authentication: a, branchIndex });
+    }
+    // recovery_code, device_token and other secondaries need authenticators this version does not create.
+  });
+  return out;
+}
+
+function optionData(o: Option): Record<string, unknown> {
+  if (o.authentication === 'primary_oob_otp_email') {
+    return { authentication: o.authentication, otp_form: 'code', masked_display_name: maskEmail(o.email!), channels: ['email'] };
+  }
+  return { authentication: o.authentication };
+}
+
+function succeed(env: StepEnv, authentication: string): void {
+  env.state.usedAuthenticators.push(authentication);
+  for (const v of AMR[authentication] ?? []) if (!env.state.amr.includes(v)) env.state.amr.push(v);
+  env.state.authenticatedAt = env.ctx.clock.nowMs();
+}
+
+/** `authenticate` for login and reauth. */
+export const authenticate: StepHandler = {
+  enter(env) {
+    const opts = options(env);
+    if (opts.length === 0) {
+      if (env.step.optional) return 'done';
+      throw new ApiError('Invalid', 'InvariantViolated', 'no authenticator', { cause: { kind: 'NoAuthenticator' } });
+    }
+  },
+  action(env) {
+    if (env.state.stage.otp) return { type: 'authenticate', authentication: env.state.stage.chosen, data: verifyOtpData(env) };
+    return {
+      type: 'authenticate',
+      data: { type: 'authentication_data', options: options(env).map(optionData), device_token_enabled: false },
+    };
+  },
+  schema(env) {
+    if (env.state.stage.otp) return OTP_INPUT_SCHEMA;
+    return {
+      oneOf: options(env).map((o, index) => {
+        if (o.authentication.endsWith('_password')) return objectSchema({ authentication: { const: o.authentication }, password: { type: 'string' } }, ['authentication', 'password']);
+        if (o.authentication === 'secondary_totp') return objectSchema({ authentication: { const: o.authentication }, code: { type: 'string' } }, ['authentication', 'code']);
+        return objectSchema({ authentication: { const: o.authentication }, index: { const: index }, channel: { const: 'email' } }, ['authentication', 'index']);
+      }),
+    };
+  },
+  async react(env, input) {
+    const { ctx, state } = env;
+    if (state.stage.otp) {
+      const chosen = state.stage.chosen!;
+      const r = await reactOtp(
+        env,
+        input,
+        () => new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'oob_otp_email' }),
+        () => succeed(env, chosen),
+      );
+      return r.done ? { done: true, branch: env.step.one_of![state.stage.option!] } : r;
+    }
+    const opts = options(env);
+    const option = opts.find((o, i) => o.authentication === input.authentication && (input.index === undefined || input.index === i))!;
+    const branch = env.step.one_of![option.branchIndex];
+    if (option.authentication === 'primary_password') {
+      const authenticator = ctx.store.authenticators.findPassword(state.userId!, 'primary');
+      const ok = authenticator?.passwordHash ? await verifyPassword(String(input.password), authenticator.passwordHash) : false;
+      if (!ok) throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'password' });
+      // A password that no longer meets the policy must be changed (change_password step).
+      if (checkPasswordPolicy(ctx.config.app.authenticator.password.policy, String(input.password)).length) state.passwordChangeReason = 'policy';
+      succeed(env, option.authentication);
+      return { done: true, branch };
+    }
+    if (option.authentication === 'primary_oob_otp_email') {
+      state.stage.option = option.branchIndex;
+      state.stage.chosen = option.authentication;
+      await startOtp(env, 'authenticate-primary-oob', option.email!, 'code');
+      return WAIT;
+    }
+    throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'totp' });
+  },
+};

@@ -1,0 +1,81 @@
+import { ApiError } from '../../errors';
+import { normalizeEmail, isValidEmail } from '../../user/login-id';
+import type { StepHandler, StepEnv } from './step';
+import { objectSchema } from './step';
+
+function options(env: StepEnv) {
+  return (env.step.one_of ?? []).filter((b) => b.identification);
+}
+
+function invalidLoginId(): ApiError {
+  return new ApiError('Invalid', 'ValidationFailed', 'invalid login ID', {
+    causes: [{ location: '/login_id', kind: 'format', details: { format: 'email' } }],
+  });
+}
+
+/** Remembers what a named step produced, for later `target_step` references. */
+function record(env: StepEnv, value: { identification: string; loginIdType?: string; loginId?: string }): void {
+  if (env.step.name) env.state.named[env.step.name] = value;
+}
+
+/** `identify` (spec authflow.md 7.1, 7.2, 7.4). */
+export const identify: StepHandler = {
+  enter(env) {
+    // reauth started from an authorization request with id_token_hint: identified already.
+    if (env.state.type === 'reauth' && env.state.userId) return 'done';
+  },
+  action(env) {
+    const type = env.state.type === 'account_recovery' ? 'account_recovery_identification_data' : 'identification_data';
+    return { type: 'identify', data: { type, options: options(env).map((b) => ({ identification: b.identification })) } };
+  },
+  schema(env) {
+    const ids = options(env).map((b) => b.identification!);
+    const byId = ids.map((id) =>
+      id === 'id_token'
+        ? objectSchema({ identification: { const: id }, id_token: { type: 'string', minLength: 1 } }, ['identification', 'id_token'])
+        : objectSchema({ identification: { const: id }, login_id: { type: 'string', minLength: 1 } }, ['identification', 'login_id']),
+    );
+    return { oneOf: byId.length ? byId : [objectSchema({ identification: { enum: [] } }, ['identification'])] };
+  },
+  async react(env, input) {
+    const { ctx, state } = env;
+    const branch = options(env).find((b) => b.identification === input.identification)!;
+    if (input.identification === 'id_token') {
+      const payload = await ctx.keys.verify(input.id_token, { checkTime: false });
+      if (!payload || typeof payload.sub !== 'string') throw new ApiError('Invalid', 'ValidationFailed', 'invalid id_token', { causes: [{ location: '/id_token', kind: 'format' }] });
+      if (!ctx.store.users.get(payload.sub)) throw new ApiError('NotFound', 'UserNotFound', 'user not found');
+      state.userId = payload.sub;
+      return { done: true, branch };
+    }
+    const raw = String(input.login_id);
+    const email = normalizeEmail(raw);
+    const identity = ctx.store.identities.findByLoginId('email', email);
+    record(env, { identification: 'email', loginIdType: 'email', loginId: email });
+    switch (state.type) {
+      case 'signup':
+      case 'promote': {
+        if (!isValidEmail(raw)) throw invalidLoginId();
+        if (identity) {
+          throw new ApiError('Invalid', 'InvariantViolated', 'identity already exists', {
+            IdentityTypeExisting: 'login_id',
+            IdentityTypeIncoming: 'login_id',
+            LoginIDTypeExisting: 'email',
+            LoginIDTypeIncoming: 'email',
+            cause: { kind: 'DuplicatedIdentity' },
+          });
+        }
+        state.pending = { loginIdKey: 'email', loginIdType: 'email', loginId: email, originalLoginId: raw.trim(), verified: [], authenticators: [] };
+        return { done: true, branch };
+      }
+      case 'account_recovery':
+        if (!identity && branch.on_failure === 'error') throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: 'email' });
+        // Unknown addresses go on silently: nothing is ever sent to them (no enumeration).
+        state.recovery = { loginId: email, userId: identity?.userId };
+        return { done: true, branch };
+      default:
+        if (!identity) throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: 'email' });
+        state.userId = identity.userId;
+        return { done: true, branch };
+    }
+  },
+};

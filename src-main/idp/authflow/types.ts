@@ -1,0 +1,93 @@
+/** Flow definitions in the shape of authgear.yaml's `authentication_flow` (spec authflow.md 4, 8). */
+
+export const FLOW_TYPES = ['signup', 'promote', 'login', 'signup_login', 'reauth', 'account_recovery'] as const;
+export type FlowType = (typeof FLOW_TYPES)[number];
+
+export type StepType =
+  | 'identify'
+  | 'authenticate'
+  | 'create_authenticator'
+  | 'verify'
+  | 'check_account_status'
+  | 'terminate_other_sessions'
+  | 'change_password'
+  | 'view_recovery_code'
+  | 'select_destination'
+  | 'verify_account_recovery_code'
+  | 'reset_password';
+
+export interface BranchDef {
+  identification?: string;
+  authentication?: string;
+  target_step?: string;
+  on_failure?: 'error' | 'ignore';
+  allowed_channels?: { channel: 'email' | 'sms' | 'whatsapp'; otp_form: 'code' | 'link' }[];
+  steps?: StepDef[];
+}
+
+export interface StepDef {
+  name?: string;
+  type: StepType;
+  target_step?: string;
+  optional?: boolean;
+  one_of?: BranchDef[];
+}
+
+export interface FlowDefinition {
+  type: FlowType;
+  name: string;
+  steps: StepDef[];
+}
+
+/** Where the engine is: a stack of step lists, each with the index of its current step. */
+export interface Frame {
+  steps: StepDef[];
+  index: number;
+}
+
+/** What a step remembers while it waits for more input (e.g. an OTP was sent). */
+export interface StepStage {
+  /** The chosen option or branch, by index. */
+  option?: number;
+  /** The authentication or identification of the chosen option. */
+  chosen?: string;
+  channel?: string;
+  /** OTP purpose and target when a code is pending. */
+  otp?: { purpose: string; target: string; form: 'code' | 'link'; channel: string };
+  prepared?: boolean;
+}
+
+/** One immutable snapshot of a running flow. A new input makes a new snapshot. */
+export interface FlowState {
+  flowId: string;
+  type: FlowType;
+  name: string;
+  frames: Frame[];
+  stage: StepStage;
+  /** Named steps reached so far, with what they produced (for target_step). */
+  named: Record<string, { loginIdType?: string; loginId?: string; identification?: string }>;
+  oauthSessionId?: string;
+  clientId?: string;
+  /** Client parameters from url_query. */
+  query: Record<string, string>;
+  userId?: string;
+  /** Sign-up: what will be created when the flow finishes. */
+  pending?: {
+    loginIdKey: string;
+    loginIdType: string;
+    loginId: string;
+    originalLoginId: string;
+    verified: { name: string; value: string }[];
+    authenticators: { type: 'password' | 'oob_otp_email'; kind: 'primary' | 'secondary'; passwordHash?: string; email?: string }[];
+  };
+  /** Account recovery: the user found (absent when unknown: nothing is sent), the destination. */
+  recovery?: { loginId: string; userId?: string; destination?: { channel: string; otp_form: 'code' | 'link'; target: string }; code?: string };
+  amr: string[];
+  usedAuthenticators: string[];
+  /** Set when the password used to sign in must be changed before finishing. */
+  passwordChangeReason?: 'policy';
+  /** Hash of a password to set when the flow finishes (reset, or change after sign-in). */
+  newPasswordHash?: string;
+  authenticatedAt?: number;
+  finished?: { redirectUri?: string };
+}

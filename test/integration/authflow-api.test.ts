@@ -1,0 +1,309 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import * as oidc from 'openid-client';
+import { startTestIdp, addClient, type TestIdp } from '../helpers/idp';
+import { FlowClient } from '../helpers/authflow';
+
+const PASSWORD = 'password-1234';
+
+describe('Authentication Flow API: email + password project', () => {
+  let idp: TestIdp;
+  const client = () => new FlowClient(idp.issuer, idp.consoleToken);
+
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) =>
+        addClient(doc, { client_id: 'custom-ui', name: 'Custom UI', x_application_type: 'spa', redirect_uris: ['http://localhost:4000/cb'], x_custom_ui_uri: 'http://localhost:4000/auth', issue_jwt_access_token: true }),
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  async function signUp(c: FlowClient, email: string) {
+    let r = await c.create('signup');
+    expect(r.body.result.action).toEqual({ type: 'identify', data: { type: 'identification_data', options: [{ identification: 'email' }] } });
+    r = await c.input(r.body.result.state_token, { identification: 'email', login_id: email });
+    expect(r.body.result.action.type).toBe('verify');
+    const code = await c.latestCode(email.toLowerCase());
+    r = await c.input(r.body.result.state_token, { code });
+    expect(r.body.result.action.type).toBe('create_authenticator');
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    return r;
+  }
+
+  it('signs up: identify → verify (code from the outbox) → create password → finished, with a session cookie', async () => {
+    const c = client();
+    let r = await c.create('signup');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(r.body.result.state_token).toMatch(/^authflowstate_[0-9A-Z]{32}$/);
+    expect(r.body.result.type).toBe('signup');
+    expect(r.body.result.name).toBe('default');
+    r = await c.input(r.body.result.state_token, { identification: 'email', login_id: 'Ann@Example.com' });
+    expect(r.body.result.action).toMatchObject({
+      type: 'verify',
+      data: { type: 'verify_oob_otp_data', channel: 'email', otp_form: 'code', masked_claim_value: 'a**@example.com', code_length: 6, can_check: false, failed_attempt_rate_limit_exceeded: false, delivery_status: 'sent' },
+    });
+    const [message] = await c.outbox('ann@example.com');
+    expect(message).toMatchObject({ channel: 'email', message_type: 'verification', otp_form: 'code' });
+    expect(message.code).toMatch(/^\d{6}$/);
+    const wrong = await c.input(r.body.result.state_token, { code: '000000' === message.code ? '111111' : '000000' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error).toMatchObject({ name: 'Forbidden', reason: 'InvalidVerificationCode', code: 403, info: { cause: { kind: 'InvalidVerificationCode' }, FlowType: 'signup' } });
+    expect(wrong.body.result).toEqual(r.body.result); // the unchanged state, same token
+    r = await c.input(r.body.result.state_token, { code: ` ${message.code} ` });
+    expect(r.body.result.action).toEqual({
+      type: 'create_authenticator',
+      data: { type: 'create_authenticator_data', options: [{ authentication: 'primary_password', password_policy: { minimum_length: 8, history: { enabled: false } } }] },
+    });
+    const weak = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: 'short' });
+    expect(weak.body.error).toMatchObject({ reason: 'PasswordPolicyViolated', info: { causes: [{ Name: 'PasswordTooShort', Info: { min_length: 8, pw_length: 5 } }] } });
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    expect(r.body.result.action).toEqual({ type: 'finished', data: {} });
+    expect(c.cookies.get('session')).toMatch(/\./);
+    // The verified address makes the user verified.
+    const info = await fetch(`${idp.issuer}/oauth2/userinfo`, { headers: { cookie: `session=${c.cookies.get('session')}` } });
+    expect((await info.json())['https://authgear.com/claims/user/is_verified']).toBe(true);
+  });
+
+  it('refuses a duplicate sign-up with InvariantViolated / DuplicatedIdentity', async () => {
+    await signUp(client(), 'dup@example.com');
+    const c = client();
+    const r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'DUP@example.com' }] });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toEqual({
+      name: 'Invalid',
+      reason: 'InvariantViolated',
+      message: 'identity already exists',
+      code: 400,
+      info: { FlowType: 'signup', IdentityTypeExisting: 'login_id', IdentityTypeIncoming: 'login_id', LoginIDTypeExisting: 'email', LoginIDTypeIncoming: 'email', cause: { kind: 'DuplicatedIdentity' } },
+    });
+    expect(r.body.result.action.type).toBe('identify');
+  });
+
+  it('logs in with batch_input in one request; wrong password and unknown users answer as upstream', async () => {
+    await signUp(client(), 'login@example.com');
+    const c = client();
+    const ok = await c.create('login', { batch_input: [{ identification: 'email', login_id: 'login@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(ok.body.result.action).toEqual({ type: 'finished', data: {} });
+
+    const start = await c.create('login');
+    const step = await c.input(start.body.result.state_token, { identification: 'email', login_id: 'login@example.com' });
+    expect(step.body.result.action).toEqual({ type: 'authenticate', data: { type: 'authentication_data', options: [{ authentication: 'primary_password' }], device_token_enabled: false } });
+    const wrong = await c.input(step.body.result.state_token, { authentication: 'primary_password', password: 'nope-nope' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toEqual({ name: 'Unauthorized', reason: 'InvalidCredentials', message: 'invalid credentials', code: 401, info: { AuthenticationType: 'password', FlowType: 'login' } });
+    expect(wrong.body.result.state_token).toBe(step.body.result.state_token);
+
+    const unknown = await c.input(start.body.result.state_token, { identification: 'email', login_id: 'nobody@example.com' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toEqual({ name: 'NotFound', reason: 'UserNotFound', message: 'user not found', code: 404, info: { FlowType: 'login', IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: 'email' } });
+  });
+
+  it('keeps every snapshot: an older token branches, and a finished flow kills all its tokens', async () => {
+    await signUp(client(), 'branch@example.com');
+    const c = client();
+    const start = await c.create('login');
+    const a = await c.input(start.body.result.state_token, { identification: 'email', login_id: 'branch@example.com' });
+    const b = await c.input(start.body.result.state_token, { identification: 'email', login_id: 'branch@example.com' });
+    expect(a.body.result.state_token).not.toBe(b.body.result.state_token);
+    const again = await c.post('/states', { state_token: a.body.result.state_token });
+    expect(again.body.result).toEqual(a.body.result);
+    const done = await c.input(b.body.result.state_token, { authentication: 'primary_password', password: PASSWORD });
+    expect(done.body.result.action.type).toBe('finished');
+    for (const token of [start.body.result.state_token, a.body.result.state_token, done.body.result.state_token]) {
+      const r = await c.post('/states', { state_token: token });
+      expect(r.status).toBe(404);
+      expect(r.body).toEqual({ error: { name: 'NotFound', reason: 'AuthenticationFlowNotFound', message: 'flow not found', code: 404 } });
+    }
+  });
+
+  it('expires a flow 20 minutes after its last input', async () => {
+    const c = client();
+    const r = await c.create('login');
+    idp.ctx.clock.advance(1201_000);
+    try {
+      expect((await c.post('/states', { state_token: r.body.result.state_token })).body.error.reason).toBe('AuthenticationFlowNotFound');
+    } finally {
+      idp.ctx.clock.advance(-1201_000);
+    }
+  });
+
+  it('validates request bodies and inputs', async () => {
+    const c = client();
+    const badType = await c.post('', { type: 'register', name: 'default' });
+    expect(badType.body.error).toMatchObject({ name: 'Invalid', reason: 'ValidationFailed', message: 'invalid request body', code: 400 });
+    const unknownFlow = await c.post('', { type: 'login', name: 'mine' });
+    expect(unknownFlow.body.error).toEqual({ name: 'NotFound', reason: 'AuthenticationFlowFlowNotFound', message: 'flow not found', code: 404, info: { FlowType: 'login' } });
+    const start = await c.create('login');
+    const bad = await c.input(start.body.result.state_token, { identification: 'phone', login_id: '+85298765432' });
+    expect(bad.body.error).toMatchObject({ reason: 'ValidationFailed', message: 'invalid value', code: 400 });
+    expect(Array.isArray(bad.body.error.info.causes)).toBe(true);
+    const both = await c.post('/states/input', { state_token: start.body.result.state_token, input: {}, batch_input: [{}] });
+    expect(both.body.error.message).toBe('invalid request body');
+    const noToken = await c.post('/states/input', { input: { identification: 'email', login_id: 'a@b.c' } });
+    expect(noToken.body.error.reason).toBe('AuthenticationFlowNotFound');
+    const text = await fetch(`${idp.issuer}/api/v1/authentication_flows`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(text.status).toBe(400);
+    expect((await text.json()).error).toMatchObject({ name: 'BadRequest', reason: 'BadRequest', message: 'request content type is invalid' });
+    const broken = await fetch(`${idp.issuer}/api/v1/authentication_flows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error).toMatchObject({ name: 'BadRequest', reason: 'InvalidJSON' });
+  });
+
+  it('honours the resend cooldown (RateLimited) and can_resend_at, on the clock', async () => {
+    const c = client();
+    let r = await c.create('signup');
+    r = await c.input(r.body.result.state_token, { identification: 'email', login_id: 'cool@example.com' });
+    const canResendAt = Date.parse(r.body.result.action.data.can_resend_at);
+    expect(canResendAt - idp.ctx.clock.nowMs()).toBeGreaterThan(55_000);
+    const early = await c.input(r.body.result.state_token, { resend: true });
+    expect(early.status).toBe(429);
+    expect(early.body.error).toMatchObject({ name: 'TooManyRequest', reason: 'RateLimited', info: { bucket_name: 'VerificationCooldownEmail', FlowType: 'signup' } });
+    idp.ctx.clock.advance(61_000);
+    try {
+      const later = await c.input(r.body.result.state_token, { resend: true });
+      expect(later.status).toBe(200);
+      expect((await c.outbox('cool@example.com')).length).toBe(2);
+    } finally {
+      idp.ctx.clock.advance(-61_000);
+    }
+  });
+
+  it('recovers an account by the e-mailed link code, and says nothing for unknown addresses', async () => {
+    await signUp(client(), 'forgot@example.com');
+    const c = client();
+    let r = await c.create('account_recovery');
+    expect(r.body.result.action).toEqual({ type: 'identify', data: { type: 'account_recovery_identification_data', options: [{ identification: 'email' }] } });
+    r = await c.input(r.body.result.state_token, { identification: 'email', login_id: 'forgot@example.com' });
+    expect(r.body.result.action).toEqual({
+      type: 'select_destination',
+      data: { type: 'account_recovery_select_destination_data', options: [{ masked_display_name: 'for***@example.com', channel: 'email', otp_form: 'link' }] },
+    });
+    r = await c.input(r.body.result.state_token, { index: 0 });
+    expect(r.body.result.action).toMatchObject({ type: 'verify_account_recovery_code', data: { type: 'account_recovery_verify_code_data', channel: 'email', otp_form: 'link', code_length: 32 } });
+    const [message] = await c.outbox('forgot@example.com');
+    expect(message.message_type).toBe('forgot-password');
+    expect(message.link).toBe(`${idp.issuer}/authflow/v2/reset_password?code=${message.code}`);
+    const wrong = await c.input(r.body.result.state_token, { account_recovery_code: 'WRONG' });
+    expect(wrong.body.error).toMatchObject({ name: 'Invalid', reason: 'PasswordResetFailed', code: 400, info: { cause: { kind: 'InvalidCode' }, otp_form: 'link' } });
+    r = await c.input(r.body.result.state_token, { account_recovery_code: message.code });
+    expect(r.body.result.action).toEqual({ type: 'reset_password', data: { type: 'new_password_data', password_policy: { minimum_length: 8, history: { enabled: false } }, masked_target: 'for***@example.com' } });
+    r = await c.input(r.body.result.state_token, { new_password: 'a brand new password' });
+    expect(r.body.result.action).toEqual({ type: 'finished', data: {} });
+    const login = await client().create('login', { batch_input: [{ identification: 'email', login_id: 'forgot@example.com' }, { authentication: 'primary_password', password: 'a brand new password' }] });
+    expect(login.body.result.action.type).toBe('finished');
+
+    // Unknown address: the same states, and nothing in the outbox.
+    const u = client();
+    let s = await u.create('account_recovery', { batch_input: [{ identification: 'email', login_id: 'ghost@example.com' }, { index: 0 }] });
+    expect(s.body.result.action.type).toBe('verify_account_recovery_code');
+    expect(await u.outbox('ghost@example.com')).toEqual([]);
+    s = await u.input(s.body.result.state_token, { account_recovery_code: 'ANYTHING' });
+    expect(s.body.error.reason).toBe('PasswordResetFailed');
+  });
+
+  it('a custom UI completes an OAuth authorization: x_ref in url_query → finish_redirect_uri → code for the app', async () => {
+    await signUp(client(), 'custom@example.com');
+    const config = await oidc.discovery(new URL(idp.issuer), 'custom-ui', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:4000/cb', scope: 'openid offline_access', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'xyz' });
+    const authz = await fetch(url, { redirect: 'manual' });
+    const ui = new URL(authz.headers.get('location')!);
+    expect(ui.origin + ui.pathname).toBe('http://localhost:4000/auth');
+    expect(ui.searchParams.get('x_ref')).toBeTruthy();
+    const c = client();
+    const r = await c.create('login', {
+      url_query: ui.search.slice(1),
+      batch_input: [{ identification: 'email', login_id: 'custom@example.com' }, { authentication: 'primary_password', password: PASSWORD }],
+    });
+    const finish = r.body.result.action.data.finish_redirect_uri as string;
+    expect(finish).toMatch(new RegExp(`^${idp.issuer}/oauth2/consent\\?client_id=custom-ui&redirect_uri=http%3A%2F%2Flocalhost%3A4000%2Fcb&state=xyz&code=[A-Za-z0-9]{32}$`));
+    const consent = await fetch(finish, { redirect: 'manual' });
+    expect(consent.status).toBe(200); // custom-UI clients get an HTML redirect with HTTP 200
+    const callback = JSON.parse(/window\.location\.href = ("[^"]+")/.exec(await consent.text())![1]);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: 'xyz' });
+    expect(tokens.claims()!.amr).toEqual(['pwd', 'x_primary_password']);
+  });
+
+  it('reauthenticates with an ID token: reauth updates auth_time', async () => {
+    const c = client();
+    const signup = await signUp(c, 'reauth@example.com');
+    expect(signup.body.result.action.type).toBe('finished');
+    // An ID token for the user, from a normal login through the API + code flow.
+    const config = await oidc.discovery(new URL(idp.issuer), 'custom-ui', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:4000/cb', scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const ui = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!);
+    const r = await c.create('login', { url_query: ui.search.slice(1), batch_input: [{ identification: 'email', login_id: 'reauth@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    const consent = await fetch(r.body.result.action.data.finish_redirect_uri, { redirect: 'manual' });
+    const callback = JSON.parse(/window\.location\.href = ("[^"]+")/.exec(await consent.text())![1]);
+    const first = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier });
+    const idToken = first.id_token!;
+
+    idp.ctx.clock.advance(600_000);
+    try {
+      let s = await c.create('reauth');
+      expect(s.body.result.action).toEqual({ type: 'identify', data: { type: 'identification_data', options: [{ identification: 'id_token' }] } });
+      s = await c.input(s.body.result.state_token, { identification: 'id_token', id_token: idToken });
+      expect(s.body.result.action).toEqual({ type: 'authenticate', data: { type: 'authentication_data', options: [{ authentication: 'primary_password' }], device_token_enabled: false } });
+      s = await c.input(s.body.result.state_token, { authentication: 'primary_password', password: PASSWORD });
+      expect(s.body.result.action).toEqual({ type: 'finished', data: {} });
+      const forged = await c.create('reauth', { batch_input: [{ identification: 'id_token', id_token: `${idToken}x` }] });
+      expect(forged.status).toBe(400);
+    } finally {
+      idp.ctx.clock.reset();
+    }
+  });
+
+  it('answers CORS for registered app origins', async () => {
+    const res = await fetch(`${idp.issuer}/api/v1/authentication_flows`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:4000');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(res.headers.get('access-control-allow-headers')).toBe('content-type');
+  });
+});
+
+describe('Authentication Flow API: passwordless e-mail OTP project', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) => {
+        doc.authentication.primary_authenticators = ['oob_otp_email'];
+        doc.authentication.secondary_authentication_mode = 'disabled';
+      },
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  it('signs up and then logs in with codes from the outbox', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'otp@example.com' }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode('otp@example.com') });
+    expect(r.body.result.action).toEqual({
+      type: 'create_authenticator',
+      data: {
+        type: 'create_authenticator_data',
+        options: [{ authentication: 'primary_oob_otp_email', otp_form: 'code', channels: ['email'], target: { masked_display_name: 'o**@example.com', verification_required: false } }],
+      },
+    });
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_oob_otp_email' });
+    expect(r.body.result.action.type).toBe('finished');
+
+    const l = new FlowClient(idp.issuer, idp.consoleToken);
+    let s = await l.create('login', { batch_input: [{ identification: 'email', login_id: 'otp@example.com' }] });
+    expect(s.body.result.action).toEqual({
+      type: 'authenticate',
+      data: { type: 'authentication_data', options: [{ authentication: 'primary_oob_otp_email', otp_form: 'code', masked_display_name: 'o**@example.com', channels: ['email'] }], device_token_enabled: false },
+    });
+    s = await l.input(s.body.result.state_token, { authentication: 'primary_oob_otp_email', index: 0 });
+    expect(s.body.result.action).toMatchObject({ type: 'authenticate', authentication: 'primary_oob_otp_email', data: { type: 'verify_oob_otp_data', otp_form: 'code' } });
+    const messages = await l.outbox('otp@example.com');
+    expect(messages[0].message_type).toBe('authenticate-primary-oob');
+    const wrong = await l.input(s.body.result.state_token, { code: messages[0].code === '000000' ? '111111' : '000000' });
+    expect(wrong.body.error).toMatchObject({ reason: 'InvalidCredentials', info: { AuthenticationType: 'oob_otp_email', FlowType: 'login' } });
+    s = await l.input(s.body.result.state_token, { code: messages[0].code });
+    expect(s.body.result.action.type).toBe('finished');
+    const info = await fetch(`${idp.issuer}/oauth2/userinfo`, { headers: { cookie: `session=${l.cookies.get('session')}` } });
+    expect((await info.json()).email).toBe('otp@example.com');
+  });
+});
