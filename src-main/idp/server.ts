@@ -16,8 +16,7 @@ import { handleRevoke } from './oauth/revoke';
 import { handleEndSession } from './oauth/end-session';
 import { handleConsent } from './webui/consent';
 import { handleEntrypoint } from './webui/entrypoint';
-import { handleLoginGet, handleLoginPost } from './webui/login';
-import { handleSignupGet, handleSignupPost } from './webui/signup';
+import { flowGet, flowPost, handleResetLink, FLOW_PATHS } from './webui/flow-routes';
 import { handleLogoutGet, handleLogoutPost } from './webui/logout';
 import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
@@ -110,10 +109,11 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET', 'POST'], '/oauth2/consent', 'page', handleConsent);
   route(['GET'], '/_internals/oauth_entrypoint', 'page', handleEntrypoint);
   route(['GET'], '/', 'page', handleRoot);
-  route(['GET'], '/login', 'page', handleLoginGet);
-  route(['POST'], '/login', 'page', handleLoginPost);
-  route(['GET'], '/signup', 'page', handleSignupGet);
-  route(['POST'], '/signup', 'page', handleSignupPost);
+  for (const [type, path] of Object.entries(FLOW_PATHS) as [keyof typeof FLOW_PATHS, string][]) {
+    route(['GET'], path, 'page', flowGet(type));
+    route(['POST'], path, 'page', flowPost(type));
+  }
+  route(['GET'], '/authflow/v2/reset_password', 'page', handleResetLink);
   route(['GET'], '/logout', 'page', handleLogoutGet);
   route(['POST'], '/logout', 'page', handleLogoutPost);
   route(['GET'], '/settings', 'page', handleSettings);

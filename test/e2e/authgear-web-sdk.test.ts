@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { latestCode } from '../helpers/agent';
 import { startTestIdp, addClient, type TestIdp } from '../helpers/idp';
 import { launchChromium } from '../helpers/chromium';
 
@@ -22,6 +23,16 @@ async function startApp(): Promise<{ server: Server; origin: string }> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return { server, origin: `http://localhost:${port}` };
+}
+
+/** The built-in sign-up pages, as a person uses them: e-mail, the code from the outbox, a password. */
+async function signUpInBrowser(page: Page, idp: TestIdp, email: string, until: string): Promise<void> {
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Code').fill(await latestCode(idp.issuer, email));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Password').fill('a long enough password');
+  await Promise.all([page.waitForURL(until), page.getByRole('button', { name: 'Continue' }).click()]);
 }
 
 describe('the published @authgear/web SDK in real Chromium', () => {
@@ -60,9 +71,7 @@ describe('the published @authgear/web SDK in real Chromium', () => {
 
     await Promise.all([page.waitForURL(`${idp.issuer}/signup?**`), page.evaluate(() => (window as any).app.login('signup'))]);
     await page.screenshot({ path: 'test-results/screenshots/signup.png' });
-    await page.getByLabel('Email address').fill('sdk-user@example.com');
-    await page.getByLabel('Password').fill('a long enough password');
-    await Promise.all([page.waitForURL(`${app.origin}/auth-redirect?**`), page.getByRole('button', { name: 'Create account' }).click()]);
+    await signUpInBrowser(page, idp, 'sdk-user@example.com', `${app.origin}/auth-redirect?**`);
 
     await page.evaluate(() => (window as any).app.ready);
     expect(await page.evaluate(() => (window as any).app.finish())).toBe('AUTHENTICATED');
@@ -94,9 +103,7 @@ describe('the published @authgear/web SDK in real Chromium', () => {
     await page.goto(`${app.origin}/#mode=cookie&issuer=${encodeURIComponent(idp.issuer)}`);
     await page.evaluate(() => (window as any).app.ready);
     await Promise.all([page.waitForURL(`${idp.issuer}/signup?**`), page.evaluate(() => (window as any).app.login('signup'))]);
-    await page.getByLabel('Email address').fill('cookie-mode@example.com');
-    await page.getByLabel('Password').fill('a long enough password');
-    await Promise.all([page.waitForURL(`${app.origin}/auth-redirect**`), page.getByRole('button', { name: 'Create account' }).click()]);
+    await signUpInBrowser(page, idp, 'cookie-mode@example.com', `${app.origin}/auth-redirect**`);
     expect(new URL(page.url()).searchParams.has('code')).toBe(false);
     await page.evaluate(() => (window as any).app.ready);
     // In cookie mode the SDK holds no token, so its state stays UNKNOWN by design; the session is the cookie.

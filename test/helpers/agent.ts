@@ -55,15 +55,41 @@ export class Agent {
   }
 }
 
-/** Reads the hidden CSRF field and the form action from a built-in page. */
-export function formOf(html: string): { action: string; csrf: string } {
-  const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
-  const csrf = /name="x_csrf_token" value="([^"]*)"/.exec(html)?.[1];
-  if (!action || !csrf) throw new Error(`no form on page:\n${html.slice(0, 500)}`);
-  return { action, csrf };
+/** Console tokens of the sandboxes tests started, by issuer (to read codes from the outbox). */
+const consoleTokens = new Map<string, string>();
+export function registerConsoleToken(issuer: string, token: string): void {
+  consoleTokens.set(issuer, token);
 }
 
-/** Signs up (or in) through the built-in pages, starting from an authorization URL. Returns the callback URL. */
+/** The newest code the sandbox "sent" to an address, from its outbox. */
+export async function latestCode(issuer: string, to: string): Promise<string> {
+  const token = consoleTokens.get(issuer);
+  if (!token) throw new Error(`no console token registered for ${issuer}`);
+  const res = await fetch(`${issuer}/_sandbox/api/outbox/latest?to=${encodeURIComponent(to.toLowerCase())}`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200) throw new Error(`no message to ${to}`);
+  return (await res.json()).code;
+}
+
+/** Reads the hidden CSRF field, the state token and the form action from a built-in page. */
+export function formOf(html: string): { action: string; csrf: string; token: string } {
+  const action = /<form method="post" action="([^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+  const csrf = /name="x_csrf_token" value="([^"]*)"/.exec(html)?.[1];
+  const token = /name="x_state_token" value="([^"]*)"/.exec(html)?.[1] ?? '';
+  if (!action || !csrf) throw new Error(`no form on page:\n${html.slice(0, 500)}`);
+  return { action, csrf, token };
+}
+
+/** Submits the (first) form of a page with `fields`, carrying its CSRF and state tokens. */
+export function submit(agent: Agent, html: string, fields: Record<string, string>) {
+  const f = formOf(html);
+  return agent.follow(f.action, { form: { x_csrf_token: f.csrf, x_state_token: f.token, ...fields } });
+}
+
+/**
+ * Signs up (or in) through the built-in pages, starting from an authorization URL, as a person
+ * would: e-mail (and password on sign-in), the code from the outbox, a new password.
+ * Returns the URL the browser ends on outside the sandbox.
+ */
 export async function signInThroughPages(agent: Agent, authorizationUrl: string, user: { email: string; password: string }, mode: 'signup' | 'login'): Promise<string> {
   let page = await agent.follow(authorizationUrl);
   if (!new URL(page.url).pathname.startsWith(`/${mode}`)) {
@@ -72,8 +98,23 @@ export async function signInThroughPages(agent: Agent, authorizationUrl: string,
     if (!link) throw new Error(`expected a link to /${mode} on ${page.url}`);
     page = await agent.follow(link);
   }
-  const form = formOf(page.body);
-  const done = await agent.follow(form.action, { form: { x_csrf_token: form.csrf, email: user.email, password: user.password } });
-  if (new URL(done.url).origin === agent.origin) throw new Error(`did not leave the IdP: ${done.res.status} ${done.url}\n${done.body.slice(0, 800)}`);
-  return done.url;
+  page = await submit(agent, page.body, mode === 'login' ? { email: user.email, password: user.password } : { email: user.email });
+  if (mode === 'signup' && new URL(page.url).origin === agent.origin) {
+    page = await submit(agent, page.body, { code: await latestCode(agent.origin, user.email) });
+    page = await submit(agent, page.body, { new_password: user.password });
+  }
+  if (new URL(page.url).origin === agent.origin) throw new Error(`did not leave the IdP: ${page.res.status} ${page.url}\n${page.body.slice(0, 800)}`);
+  return page.url;
+}
+
+/**
+ * Goes through sign-up up to the last page (e-mail, then the code from the outbox) and returns
+ * that page's form, so a test can send the final, durable request itself.
+ */
+export async function prepareSignUp(agent: Agent, email: string): Promise<{ action: string; csrf: string; token: string }> {
+  let page = await agent.follow('/signup');
+  page = await submit(agent, page.body, { email });
+  page = await submit(agent, page.body, { code: await latestCode(agent.origin, email) });
+  if (!page.body.includes('name="new_password"')) throw new Error(`expected the password page, got ${page.res.status} ${page.url}`);
+  return formOf(page.body);
 }

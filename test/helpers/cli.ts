@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerConsoleToken } from './agent';
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(REPO, 'bin', 'authgear-sandbox.js');
@@ -66,5 +67,6 @@ export async function startCli(args: string[]): Promise<Cli & { issuer: string; 
   });
   const m = RUNNING.exec(line);
   if (!m) throw new Error(`unexpected first stdout line: ${JSON.stringify(line)}`);
+  registerConsoleToken(m[1], new URL(m[2]).searchParams.get('token')!);
   return { ...cli, issuer: m[1], consoleUrl: m[2] };
 }

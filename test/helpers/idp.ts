@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startIdp, type RunningIdp, type StartOptions } from '../../src-main/idp/index';
 import { defaultAppConfigYaml } from '../../src-main/idp/config/generate';
+import { registerConsoleToken } from './agent';
 
 export interface TestIdp extends RunningIdp {
   dataDir: string;
@@ -29,6 +30,7 @@ export async function startTestIdp(
     await writeFile(join(dataDir, 'authgear.yaml'), stringify(doc));
   }
   const idp = await startIdp({ port: 0, onNotice: () => {}, ...opts, dataDir });
+  registerConsoleToken(idp.issuer, idp.consoleToken);
   return {
     ...idp,
     dataDir,

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestIdp, addClient, type TestIdp } from '../helpers/idp';
-import { Agent, formOf, signInThroughPages } from '../helpers/agent';
+import { Agent, formOf, signInThroughPages, submit, latestCode } from '../helpers/agent';
 import { pkcePair } from '../helpers/pkce';
 
 const SPA = 'sandbox-spa';
@@ -36,63 +36,98 @@ describe('the built-in sign-up and sign-in pages', () => {
     expect(hinted.body).toContain('value="hint@example.com"');
   });
 
-  it('enforces the password policy from authgear.yaml and creates nothing', async () => {
+  it('signs up in three pages: e-mail, the code from the outbox, a password that meets the policy', async () => {
     const agent = new Agent(idp.issuer);
-    const page = await agent.follow(authorizeUrl(idp));
-    const form = formOf(page.body);
     const before = await userCount(idp);
-    const r = await agent.follow(form.action, { form: { x_csrf_token: form.csrf, email: 'weak@example.com', password: 'short' } });
-    expect(r.res.status).toBe(400);
-    expect(r.body).toContain('Password must be at least 10 characters long.');
-    expect(r.body).toContain('Password must contain a digit.');
-    expect(r.body).toContain('value="weak@example.com"');
+    let page = await agent.follow(authorizeUrl(idp));
+    expect(page.body).toContain('Create an account');
+    page = await submit(agent, page.body, { email: 'weak@example.com' });
+    expect(page.body).toContain('Enter the code');
+    expect(page.body).toContain('we**@example.com');
+    const wrong = await submit(agent, page.body, { code: '000000' === (await latestCode(idp.issuer, 'weak@example.com')) ? '111111' : '000000' });
+    expect(wrong.res.status).toBe(403);
+    expect(wrong.body).toContain('The code is incorrect or has expired.');
+    const resend = await submit(agent, page.body, { x_action: 'resend' });
+    expect(resend.res.status).toBe(429);
+    expect(resend.body).toContain('Please wait a moment before asking for another code.');
+    page = await submit(agent, page.body, { code: await latestCode(idp.issuer, 'weak@example.com') });
+    expect(page.body).toContain('Create a password');
+    const weak = await submit(agent, page.body, { new_password: 'short' });
+    expect(weak.res.status).toBe(400);
+    expect(weak.body).toContain('Password must be at least 10 characters long.');
+    expect(weak.body).toContain('Password must contain a digit.');
     expect(await userCount(idp)).toBe(before);
+    const done = await submit(agent, page.body, { new_password: 'long enough 123' });
+    expect(done.url).toMatch(/^http:\/\/localhost:3000\/auth-redirect\?code=/);
+    expect(await userCount(idp)).toBe(before + 1);
   });
 
-  it('rejects a form without the CSRF token (403) and creates nothing', async () => {
+  it('rejects a form without the CSRF token (403) and sends nothing', async () => {
     const agent = new Agent(idp.issuer);
     const page = await agent.follow(authorizeUrl(idp));
     const form = formOf(page.body);
-    const before = await userCount(idp);
-    const forged = await agent.follow(form.action, { form: { email: 'csrf@example.com', password: 'password-1234' } });
+    const forged = await agent.follow(form.action, { form: { x_state_token: form.token, email: 'csrf@example.com' } });
     expect(forged.res.status).toBe(403);
     const otherBrowser = new Agent(idp.issuer);
-    const stolen = await otherBrowser.follow(form.action, { form: { x_csrf_token: form.csrf, email: 'csrf@example.com', password: 'password-1234' } });
+    const stolen = await otherBrowser.follow(form.action, { form: { x_csrf_token: form.csrf, x_state_token: form.token, email: 'csrf@example.com' } });
     expect(stolen.res.status).toBe(403);
-    expect(await userCount(idp)).toBe(before);
+    await expect(latestCode(idp.issuer, 'csrf@example.com')).rejects.toThrow();
   });
 
-  it('refuses a duplicate e-mail (case-insensitive) and a wrong password without telling which', async () => {
+  it('refuses a duplicate e-mail (case-insensitive), and a wrong password or unknown e-mail alike', async () => {
     const agent = new Agent(idp.issuer);
     await signInThroughPages(agent, authorizeUrl(idp), { email: 'dup@example.com', password: 'password-1234' }, 'signup');
     const again = new Agent(idp.issuer);
     const page = await again.follow(authorizeUrl(idp));
-    const form = formOf(page.body);
-    const dup = await again.follow(form.action, { form: { x_csrf_token: form.csrf, email: 'DUP@example.com', password: 'password-1234' } });
-    expect(dup.res.status).toBe(409);
+    const dup = await submit(again, page.body, { email: 'DUP@example.com' });
+    expect(dup.res.status).toBe(400);
     expect(dup.body).toContain('An account with this email address already exists.');
     const login = await again.follow(authorizeUrl(idp, { x_page: 'login' }));
-    const lf = formOf(login.body);
-    const wrong = await again.follow(lf.action, { form: { x_csrf_token: lf.csrf, email: 'dup@example.com', password: 'password-12345' } });
-    const unknown = await again.follow(lf.action, { form: { x_csrf_token: lf.csrf, email: 'nobody@example.com', password: 'password-1234' } });
+    const wrong = await submit(again, login.body, { email: 'dup@example.com', password: 'password-12345' });
+    const unknown = await submit(again, login.body, { email: 'nobody@example.com', password: 'password-1234' });
     expect(wrong.res.status).toBe(401);
     expect(unknown.res.status).toBe(401);
     expect(wrong.body).toContain('Incorrect email address or password.');
     expect(unknown.body).toContain('Incorrect email address or password.');
+    expect(wrong.body).toContain('value="dup@example.com"');
   });
 
-  it('an expired sign-in request says so instead of failing silently', async () => {
+  it('an expired page says so instead of failing silently', async () => {
     const agent = new Agent(idp.issuer);
     const page = await agent.follow(authorizeUrl(idp));
     idp.ctx.clock.advance(1501_000);
     try {
-      const form = formOf(page.body);
-      const r = await agent.follow(form.action, { form: { x_csrf_token: form.csrf, email: 'late@example.com', password: 'password-1234' } });
+      const r = await submit(agent, page.body, { email: 'late@example.com' });
       expect(r.res.status).toBe(400);
-      expect(r.body).toContain('This sign-in request has expired.');
+      expect(r.body).toContain('This page has expired. Please start again.');
     } finally {
       idp.ctx.clock.advance(-1501_000);
     }
+  });
+
+  it('resets a forgotten password through the e-mailed link', async () => {
+    const agent = new Agent(idp.issuer);
+    await signInThroughPages(agent, authorizeUrl(idp), { email: 'forgot@example.com', password: 'password-1234' }, 'signup');
+    const browser = new Agent(idp.issuer);
+    const login = await browser.follow(authorizeUrl(idp, { x_page: 'login' }));
+    const link = /href="(\/forgot_password[^"]*)"/.exec(login.body)![1].replace(/&amp;/g, '&');
+    let page = await browser.follow(link);
+    expect(page.body).toContain('Forgot password');
+    page = await submit(browser, page.body, { email: 'forgot@example.com' });
+    expect(page.body).toContain('Check your email');
+    const res = await fetch(`${idp.issuer}/_sandbox/api/outbox/latest?to=forgot@example.com`, { headers: { authorization: `Bearer ${idp.consoleToken}` } });
+    const message = await res.json();
+    expect(message.message_type).toBe('forgot-password');
+    const reset = await browser.follow(message.link);
+    expect(reset.body).toContain('Set a new password');
+    const done = await submit(browser, reset.body, { new_password: 'a new password 42' });
+    expect(done.body).toContain('Your password has been reset.');
+    const again = new Agent(idp.issuer);
+    const back = await again.follow(authorizeUrl(idp, { x_page: 'login' }));
+    const ok = await submit(again, back.body, { email: 'forgot@example.com', password: 'a new password 42' });
+    expect(ok.url).toMatch(/\?code=/);
+    // The link works once.
+    expect((await new Agent(idp.issuer).follow(message.link)).res.status).toBe(400);
   });
 
   it('max_age=0 asks for the password again even with a live session', async () => {
@@ -145,10 +180,11 @@ describe('the built-in sign-up and sign-in pages', () => {
 
   it('a standalone sign-in lands on /settings, and /logout signs out after confirmation', async () => {
     const agent = new Agent(idp.issuer);
-    const start = await agent.follow('/settings');
-    expect(new URL(start.url).pathname).toBe('/signup');
-    const form = formOf(start.body);
-    const done = await agent.follow(form.action, { form: { x_csrf_token: form.csrf, email: 'standalone@example.com', password: 'password-1234' } });
+    let page = await agent.follow('/settings');
+    expect(new URL(page.url).pathname).toBe('/signup');
+    page = await submit(agent, page.body, { email: 'standalone@example.com' });
+    page = await submit(agent, page.body, { code: await latestCode(idp.issuer, 'standalone@example.com') });
+    const done = await submit(agent, page.body, { new_password: 'password-1234' });
     expect(new URL(done.url).pathname).toBe('/settings');
     expect(done.body).toContain('Signed in as standalone@example.com.');
     const confirm = await agent.follow('/logout?redirect_uri=https://evil.example/');

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import http from 'node:http';
 import { stat, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Agent, formOf } from '../helpers/agent';
+import { Agent, formOf, prepareSignUp } from '../helpers/agent';
 import { cleanupCli, cliTempDir as tempDir, spawnCli, startCli, RUNNING, type Cli } from '../helpers/cli';
 
 afterEach(cleanupCli);
@@ -253,9 +253,9 @@ ui:
     const data = await tempDir();
     const cli = await startCli(['--port', '0', '--data', data]);
     const agent = new Agent(cli.issuer);
-    const form = formOf(await (await agent.request('/signup')).text());
     const user = { email: 'term@example.com', password: 'password-1234' };
-    const body = new URLSearchParams({ x_csrf_token: form.csrf, ...user }).toString();
+    const form = await prepareSignUp(agent, user.email);
+    const body = new URLSearchParams({ x_csrf_token: form.csrf, x_state_token: form.token, new_password: user.password }).toString();
 
     // A browser-like client: keeps its connection alive after the answer.
     const keepAlive = new http.Agent({ keepAlive: true });
@@ -294,7 +294,7 @@ ui:
     const again = await startCli(['--port', '0', '--data', data]);
     const login = new Agent(again.issuer);
     const lf = formOf(await (await login.request('/login')).text());
-    const ok = await login.request(lf.action, { form: { x_csrf_token: lf.csrf, ...user } });
+    const ok = await login.request(lf.action, { form: { x_csrf_token: lf.csrf, x_state_token: lf.token, ...user } });
     expect(ok.status).toBe(302);
     expect(ok.headers.get('location')).toBe('/settings');
     again.child.kill('SIGTERM');

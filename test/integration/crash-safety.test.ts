@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { Database } from '../../src-main/idp/store/database';
-import { Agent, formOf } from '../helpers/agent';
+import { Agent, formOf, prepareSignUp } from '../helpers/agent';
 import { cleanupCli, cliTempDir, startCli, type Cli } from '../helpers/cli';
 
 const PASSWORD = 'password-1234';
@@ -29,8 +29,8 @@ async function kill9(cli: Cli): Promise<void> {
 /** Signs up through the built-in page; returns the agent (holding the session cookie) and the answer. */
 async function signUp(issuer: string, email: string): Promise<{ agent: Agent; res: Response }> {
   const agent = new Agent(issuer);
-  const form = formOf(await (await agent.request('/signup')).text());
-  const res = await agent.request(form.action, { form: { x_csrf_token: form.csrf, email, password: PASSWORD } });
+  const form = await prepareSignUp(agent, email);
+  const res = await agent.request(form.action, { form: { x_csrf_token: form.csrf, x_state_token: form.token, new_password: PASSWORD } });
   return { agent, res };
 }
 
@@ -38,7 +38,7 @@ async function signUp(issuer: string, email: string): Promise<{ agent: Agent; re
 async function logIn(issuer: string, email: string): Promise<Response> {
   const agent = new Agent(issuer);
   const form = formOf(await (await agent.request('/login')).text());
-  return agent.request(form.action, { form: { x_csrf_token: form.csrf, email, password: PASSWORD } });
+  return agent.request(form.action, { form: { x_csrf_token: form.csrf, x_state_token: form.token, email, password: PASSWORD } });
 }
 
 let sql: Awaited<ReturnType<typeof initSqlJs>> | undefined;

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { connect } from 'node:net';
 import { startTestIdp, type TestIdp } from '../helpers/idp';
-import { Agent, formOf, signInThroughPages } from '../helpers/agent';
+import { Agent, formOf, signInThroughPages, submit, prepareSignUp } from '../helpers/agent';
 import { pkcePair } from '../helpers/pkce';
 
 const SPA = 'sandbox-spa';
@@ -44,7 +44,7 @@ describe('hostile input gets a clear answer and changes nothing', () => {
         const other = new Agent(idp.issuer);
         const login = await other.follow(`/login?${new URLSearchParams({ redirect_uri: target })}`);
         const f = formOf(login.body);
-        const done = await other.request(f.action, { form: { x_csrf_token: f.csrf, email: 'hostile@example.com', password: 'password-1234' } });
+        const done = await other.request(f.action, { form: { x_csrf_token: f.csrf, x_state_token: f.token, email: 'hostile@example.com', password: 'password-1234' } });
         expect(done.status).toBe(302);
         expect(new URL(done.headers.get('location')!, idp.issuer).origin).toBe(idp.issuer);
       });
@@ -88,17 +88,17 @@ describe('hostile input gets a clear answer and changes nothing', () => {
 
   it('sign-up refuses a password over 8192 bytes and e-mails with control characters, creating nothing', async () => {
     const before = (await health()).users;
-    for (const [email, password, message] of [
-      ['long@example.com', 'x'.repeat(100_000), 'Password is too long.'],
-      ['nul\u0000user@example.com', 'password-1234', 'Enter a valid email address.'],
-      ['bad\uFFFDuser@example.com', 'password-1234', 'Enter a valid email address.'],
-    ]) {
+    for (const email of ['nul\u0000user@example.com', 'bad\uFFFDuser@example.com']) {
       const a = new Agent(idp.issuer);
-      const f = formOf((await a.follow('/signup')).body);
-      const r = await a.follow(f.action, { form: { x_csrf_token: f.csrf, email, password } });
+      const r = await submit(a, (await a.follow('/signup')).body, { email });
       expect(r.res.status).toBe(400);
-      expect(r.body).toContain(message);
+      expect(r.body).toContain('Enter a valid email address.');
     }
+    const a = new Agent(idp.issuer);
+    const f = await prepareSignUp(a, 'long@example.com');
+    const r = await a.follow(f.action, { form: { x_csrf_token: f.csrf, x_state_token: f.token, new_password: 'x'.repeat(100_000) } });
+    expect(r.res.status).toBe(400);
+    expect(r.body).toContain('Password is too long.');
     expect((await health()).users).toBe(before);
   });
 

@@ -71,9 +71,9 @@ describe('a generic OIDC library (openid-client) signs a user in', () => {
 
     const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
     expect(info.email).toBe('ada@example.com');
-    expect(info.email_verified).toBe(false);
+    expect(info.email_verified).toBe(true); // verified by the e-mailed code during sign-up
     expect(info.custom_attributes).toEqual({});
-    expect(info[`${CLAIM}is_verified`]).toBe(false);
+    expect(info[`${CLAIM}is_verified`]).toBe(true);
 
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.access_token).not.toBe(tokens.access_token);

@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResult } from '../http/types';
 import { json, withCookies } from '../http/types';
 import { ApiError } from '../errors';
 import { FLOW_TYPES, type FlowType } from './types';
-import { createFlow, feedInputs, describe, load, causesOf } from './engine';
+import { createFlow, feedInputs, describe, load, causesOf, recoverByCode } from './engine';
 import { invalidRequestBody } from './errors';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -61,6 +61,9 @@ export async function handleInput(ctx: IdpContext, req: HttpRequest): Promise<Ht
   const b = body(req, validateInput);
   const cookies: string[] = [];
   const token: string | undefined = b.state_token || undefined;
+  if (!token && typeof b.input?.account_recovery_code === 'string') {
+    return respond(200, { result: describe(ctx, req, await recoverByCode(ctx, req, b.input.account_recovery_code, cookies)) }, cookies);
+  }
   const original = load(ctx, token);
   try {
     const fed = await feedInputs(ctx, req, token, b.batch_input ?? [b.input], cookies);

@@ -200,3 +200,30 @@ export function describe(ctx: IdpContext, req: HttpRequest, r: FlowResult): Reco
   }
   return { state_token: r.token, type: state.type, name: state.name, action };
 }
+
+/**
+ * Account recovery by a link code alone (spec 7.11): a flow positioned after the destination
+ * was chosen, as the one that sent the code, then the code is fed to it.
+ */
+export async function recoverByCode(ctx: IdpContext, req: HttpRequest, code: string, cookies: string[]): Promise<FlowResult> {
+  const target = ctx.ephemeral.otp.linkTarget('forgot-password', code);
+  if (!target) {
+    throw new ApiError('Invalid', 'PasswordResetFailed', 'invalid code', { cause: { kind: 'InvalidCode' }, otp_form: 'link', FlowType: 'account_recovery' });
+  }
+  const def = defaultFlow(ctx.config.app, 'account_recovery');
+  const at = def.steps.findIndex((s) => s.type === 'verify_account_recovery_code');
+  const state: FlowState = {
+    flowId: `authflow_${ctx.random.string(32, TOKEN_ALPHABET)}`,
+    type: 'account_recovery',
+    name: 'default',
+    frames: [{ steps: def.steps, index: at }],
+    stage: { prepared: true },
+    named: {},
+    query: {},
+    recovery: { loginId: target, userId: ctx.store.identities.findByLoginId('email', target)?.userId, destination: { channel: 'email', otp_form: 'link', target } },
+    amr: [],
+    usedAuthenticators: [],
+  };
+  const start = { token: save(ctx, state), state };
+  return feedInputs(ctx, req, start.token, [{ account_recovery_code: code }], cookies);
+}

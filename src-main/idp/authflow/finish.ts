@@ -4,11 +4,8 @@ import type { FlowState } from './types';
 import { establishSession, handOff } from '../session/establish';
 import { suppressIdpSession } from '../oauth/authorize/request';
 import { resolveRequestSession } from '../session/resolve';
+import { finalAmr } from './amr';
 
-/** `mfa` joins the AMR when more than one factor was used (spec oidc.md 7.6). */
-function finalAmr(state: FlowState): string[] {
-  return state.usedAuthenticators.length > 1 && !state.amr.includes('mfa') ? [...state.amr, 'mfa'] : state.amr;
-}
 
 /** Sign-up: everything the flow collected is created in one durable write. */
 async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {

@@ -28,10 +28,18 @@ interface PendingCode {
 export class OtpStore {
   readonly codes: EphemeralMap<PendingCode>;
   private readonly cooldowns: EphemeralMap<number>;
+  /** Link-form codes by value, so a link can be followed without its flow (spec 7.11). */
+  private readonly links: EphemeralMap<string>;
 
   constructor(private readonly clock: Clock) {
     this.codes = new EphemeralMap(clock);
     this.cooldowns = new EphemeralMap(clock);
+    this.links = new EphemeralMap(clock);
+  }
+
+  /** The target a live link-form code was sent to. */
+  linkTarget(purpose: OtpPurpose, code: string): string | undefined {
+    return this.links.get(`${purpose}:${code.trim()}`);
   }
 
   /** When a new code may be sent to this target for this purpose (ms). */
@@ -48,6 +56,7 @@ export class OtpStore {
     }
     const code = form === 'code' ? ctx.random.string(6, '0123456789') : ctx.random.string(32, LINK_ALPHABET);
     this.codes.set(key, { code, form, used: false }, CODE_TTL[form]);
+    if (form === 'link') this.links.set(`${purpose}:${code}`, target, CODE_TTL[form]);
     this.cooldowns.set(key, this.clock.nowMs() + COOLDOWN_SECONDS * 1000, COOLDOWN_SECONDS);
     return code;
   }

@@ -21,6 +21,8 @@ export async function handleEntrypoint(ctx: IdpContext, req: HttpRequest): Promi
   }
   const q = new URLSearchParams({ x_ref: s.id });
   if (s.params.ui_locales) q.set('ui_locales', s.params.ui_locales);
+  // Re-authentication of the user named by id_token_hint.
+  if (s.idTokenHint && ctx.store.users.get(s.idTokenHint.sub)) return redirect(`/reauth?${q}`);
   const signup =
     !ctx.config.app.authentication.public_signup_disabled &&
     s.params.x_page !== 'login' &&

@@ -2,19 +2,29 @@ import { ApiError } from '../errors';
 import type { Translate } from './texts';
 import { describeViolation, type PolicyViolation } from '../user/password-policy';
 
-/** Sentences for the user, from the reasons the account functions throw. */
+/** Sentences for the user, from the reasons the flow engine throws (never from messages). */
 export function errorMessages(t: Translate, e: unknown): string[] {
   if (!(e instanceof ApiError)) return [t('error.generic')];
   switch (e.reason) {
     case 'InvalidCredentials':
-      return [t('error.invalid-credentials')];
-    case 'UserDisabled':
+      return [e.info?.AuthenticationType === 'password' ? t('error.invalid-credentials') : t('error.invalid-code')];
+    case 'UserNotFound':
+      return [t('error.user-not-found')];
+    case 'DisabledUser':
       return [t('error.disabled')];
-    case 'DuplicatedIdentity':
-      return [t('error.duplicated')];
+    case 'InvariantViolated':
+      return [(e.info?.cause as { kind?: string } | undefined)?.kind === 'DuplicatedIdentity' ? t('error.duplicated') : t('error.generic')];
+    case 'InvalidVerificationCode':
+    case 'PasswordResetFailed':
+      return [t('error.invalid-code')];
+    case 'RateLimited':
+      return [t('error.rate-limited')];
+    case 'AuthenticationFlowNotFound':
+      return [t('error.flow-expired')];
     case 'ValidationFailed': {
       const causes = (e.info?.causes as { location?: string }[]) ?? [];
-      return [causes.some((c) => c.location === '/password') ? t('error.password-too-long') : t('error.invalid-email')];
+      if (causes.some((c) => c.location?.endsWith('password'))) return [t('error.password-too-long')];
+      return [e.message === 'invalid login ID' ? t('error.invalid-email') : t('error.generic')];
     }
     case 'PasswordPolicyViolated':
       return ((e.info?.causes as PolicyViolation[]) ?? []).map(describeViolation);

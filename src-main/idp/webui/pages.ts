@@ -1,68 +1,6 @@
 import { h, type Raw } from './html';
 import { page } from './layout';
 import type { Translate } from './texts';
-import type { PasswordPolicyConfig } from '../config/types';
-
-export interface FormView {
-  t: Translate;
-  lang: string;
-  csrf: string;
-  /** Query string to keep on links and the form action (x_ref, ui_locales...). */
-  carry: string;
-  clientName?: string;
-  email?: string;
-  errors?: string[];
-}
-
-function errorBox(errors: string[] | undefined): Raw {
-  if (!errors?.length) return h``;
-  return h`<div class="error" role="alert" id="form-error">${errors.map((e) => h`<div>${e}</div>`)}</div>`;
-}
-
-const withQuery = (path: string, carry: string) => (carry ? `${path}?${carry}` : path);
-
-export function loginPage(v: FormView): string {
-  const { t } = v;
-  return page(
-    t,
-    v.lang,
-    t('login.title'),
-    h`<h1>${t('login.title')}</h1>
-<p class="sub">${v.clientName ? t('login.subtitle', { client: v.clientName }) : ''}</p>
-<form method="post" action="${withQuery('/login', v.carry)}" novalidate>
-${errorBox(v.errors)}
-<input type="hidden" name="x_csrf_token" value="${v.csrf}">
-<label for="email">${t('field.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" ${v.email ? '' : 'autofocus'} aria-describedby="${v.errors?.length ? 'form-error' : ''}">
-<label for="password">${t('field.password')}</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required ${v.email ? 'autofocus' : ''}>
-<button class="primary" type="submit">${t('login.submit')}</button>
-</form>
-<p class="alt">${t('login.no-account')} <a href="${withQuery('/signup', v.carry)}">${t('login.to-signup')}</a></p>`,
-  );
-}
-
-export function signupPage(v: FormView & { policy: PasswordPolicyConfig }): string {
-  const { t } = v;
-  return page(
-    t,
-    v.lang,
-    t('signup.title'),
-    h`<h1>${t('signup.title')}</h1>
-<p class="sub">${v.clientName ? t('signup.subtitle', { client: v.clientName }) : ''}</p>
-<form method="post" action="${withQuery('/signup', v.carry)}" novalidate>
-${errorBox(v.errors)}
-<input type="hidden" name="x_csrf_token" value="${v.csrf}">
-<label for="email">${t('field.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" autofocus>
-<label for="password">${t('field.new-password')}</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${v.policy.min_length}" aria-describedby="password-hint">
-<p class="hint" id="password-hint">${t('password.policy', { min: v.policy.min_length })}</p>
-<button class="primary" type="submit">${t('signup.submit')}</button>
-</form>
-<p class="alt">${t('signup.have-account')} <a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`,
-  );
-}
 
 export function messagePage(t: Translate, lang: string, title: string, message: string): string {
   return page(t, lang, title, h`<h1>${title}</h1><p class="sub" role="status">${message}</p>`);

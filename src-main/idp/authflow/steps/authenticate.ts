@@ -2,6 +2,7 @@ import { ApiError } from '../../errors';
 import { verifyPassword } from '../../crypto/password';
 import { checkPasswordPolicy } from '../../user/password-policy';
 import { maskEmail } from '../masking';
+import { recordAuthenticator } from '../amr';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
 import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
@@ -12,11 +13,6 @@ interface Option {
   email?: string;
 }
 
-const AMR: Record<string, string[]> = {
-  primary_password: ['pwd', 'x_primary_password'],
-  primary_oob_otp_email: ['otp', 'x_primary_oob_otp_email'],
-  secondary_totp: ['otp', 'x_secondary_totp'],
-};
 
 function userEmail(env: StepEnv): string | undefined {
   const ids = env.ctx.store.identities.listByUser(env.state.userId!);
@@ -56,9 +52,7 @@ function optionData(o: Option): Record<string, unknown> {
 }
 
 function succeed(env: StepEnv, authentication: string): void {
-  env.state.usedAuthenticators.push(authentication);
-  for (const v of AMR[authentication] ?? []) if (!env.state.amr.includes(v)) env.state.amr.push(v);
-  env.state.authenticatedAt = env.ctx.clock.nowMs();
+  recordAuthenticator(env.state, authentication, env.ctx.clock.nowMs());
 }
 
 /** `authenticate` for login and reauth. */

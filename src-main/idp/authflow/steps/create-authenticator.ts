@@ -3,6 +3,7 @@ import { hashPassword, PASSWORD_MAX_BYTES } from '../../crypto/password';
 import { checkPasswordPolicy } from '../../user/password-policy';
 import { passwordPolicyData } from '../password-policy-data';
 import { maskEmail } from '../masking';
+import { recordAuthenticator } from '../amr';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
 import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
@@ -60,6 +61,7 @@ export const createAuthenticator: StepHandler = {
         () => {
           pending.verified.push({ name: 'email', value: email });
           pending.authenticators.push({ type: 'oob_otp_email', kind: 'primary', email });
+          recordAuthenticator(env.state, 'primary_oob_otp_email', env.ctx.clock.nowMs());
         },
       );
     }
@@ -68,11 +70,13 @@ export const createAuthenticator: StepHandler = {
     if (branch.authentication === 'primary_password') {
       checkNewPassword(env, String(input.new_password));
       pending.authenticators.push({ type: 'password', kind: 'primary', passwordHash: await hashPassword(String(input.new_password)) });
+      recordAuthenticator(env.state, 'primary_password', env.ctx.clock.nowMs());
       return { done: true, branch };
     }
     const email = targetEmail(env, branch.target_step)!;
     if (isVerified(env, email)) {
       pending.authenticators.push({ type: 'oob_otp_email', kind: 'primary', email });
+      recordAuthenticator(env.state, 'primary_oob_otp_email', env.ctx.clock.nowMs());
       return { done: true, branch };
     }
     env.state.stage.option = branchIndex;

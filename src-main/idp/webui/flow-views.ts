@@ -1,0 +1,169 @@
+import { h, type Raw } from './html';
+import { page } from './layout';
+import type { Translate } from './texts';
+
+/** What a flow page needs besides the state itself. */
+export interface FlowView {
+  t: Translate;
+  lang: string;
+  csrf: string;
+  /** Path the form posts to, with the query to keep (x_ref, ui_locales, redirect_uri). */
+  path: string;
+  carry: string;
+  token: string;
+  clientName?: string;
+  /** The flow type, for titles and links. */
+  flowType: string;
+  /** Password field on the sign-in form (password is a primary authenticator). */
+  passwordOnLogin: boolean;
+  email?: string;
+  errors?: string[];
+  nowMs: number;
+}
+
+type ActionJson = { type: string; authentication?: string; data: Record<string, any> };
+
+const withQuery = (path: string, carry: string) => (carry ? `${path}?${carry}` : path);
+
+function errorBox(errors: string[] | undefined): Raw {
+  if (!errors?.length) return h``;
+  return h`<div class="error" role="alert" id="form-error">${errors.map((e) => h`<div>${e}</div>`)}</div>`;
+}
+
+function form(v: FlowView, body: Raw): Raw {
+  return h`<form method="post" action="${withQuery(v.path, v.carry)}" novalidate>
+${errorBox(v.errors)}
+<input type="hidden" name="x_csrf_token" value="${v.csrf}">
+<input type="hidden" name="x_state_token" value="${v.token}">
+${body}
+</form>`;
+}
+
+function header(v: FlowView, title: string, subtitle?: string): Raw {
+  return h`<h1>${title}</h1>
+<p class="sub">${subtitle ?? (v.clientName ? v.t('login.subtitle', { client: v.clientName }) : '')}</p>`;
+}
+
+function passwordHint(v: FlowView, policy: Record<string, any> | undefined): Raw {
+  return h`<p class="hint" id="password-hint">${v.t('password.policy', { min: policy?.minimum_length ?? 8 })}</p>`;
+}
+
+function newPasswordField(v: FlowView, policy: Record<string, any> | undefined, label = v.t('field.new-password')): Raw {
+  return h`<label for="password">${label}</label>
+<input id="password" name="new_password" type="password" autocomplete="new-password" required minlength="${policy?.minimum_length ?? 8}" aria-describedby="password-hint" autofocus>
+${passwordHint(v, policy)}`;
+}
+
+function otpEntry(v: FlowView, data: Record<string, any>, codeLabel = v.t('otp.field'), intro?: string): Raw {
+  const wait = Math.max(0, Math.ceil((Date.parse(data.can_resend_at) - v.nowMs) / 1000));
+  const numeric = data.code_length === 6;
+  return h`<p>${intro ?? v.t('otp.sent', { target: data.masked_claim_value ?? data.masked_display_name })}</p>
+<label for="code">${codeLabel}</label>
+<input id="code" name="code" type="text" ${numeric ? h`inputmode="numeric" pattern="[0-9]*"` : ''} autocomplete="one-time-code" maxlength="${data.code_length ?? 64}" required autofocus>
+<button class="primary" type="submit" name="x_action" value="submit">${v.t('login.submit')}</button>
+<button class="secondary" type="submit" name="x_action" value="resend" formnovalidate>${v.t('otp.resend')}</button>
+${wait > 0 ? h`<p class="hint" id="resend-hint">${v.t('otp.resend-in', { seconds: wait })}</p>` : ''}`;
+}
+
+function identifyPage(v: FlowView, action: ActionJson): Raw {
+  const t = v.t;
+  if (v.flowType === 'account_recovery') {
+    return h`${header(v, t('recovery.title'), t('recovery.subtitle'))}
+${form(v, h`<label for="email">${t('field.email')}</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" autofocus>
+<button class="primary" type="submit">${t('recovery.submit')}</button>`)}
+<p class="alt"><a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`;
+  }
+  if (v.flowType === 'signup') {
+    return h`${header(v, t('signup.title'))}
+${form(v, h`<label for="email">${t('field.email')}</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" autofocus>
+<button class="primary" type="submit">${t('signup.submit')}</button>`)}
+<p class="alt">${t('signup.have-account')} <a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`;
+  }
+  void action;
+  return h`${header(v, t('login.title'))}
+${form(v, h`<label for="email">${t('field.email')}</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" ${v.email ? '' : 'autofocus'}>
+${v.passwordOnLogin ? h`<label for="password">${t('field.password')}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" ${v.email ? 'autofocus' : ''}>` : ''}
+<button class="primary" type="submit">${t('login.submit')}</button>`)}
+${v.passwordOnLogin ? h`<p class="alt"><a href="${withQuery('/forgot_password', v.carry)}">${t('login.forgot')}</a></p>` : ''}
+<p class="alt">${t('login.no-account')} <a href="${withQuery('/signup', v.carry)}">${t('login.to-signup')}</a></p>`;
+}
+
+function authenticatePage(v: FlowView, action: ActionJson): Raw {
+  const t = v.t;
+  if (action.data.type === 'verify_oob_otp_data') return h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
+  const title = v.flowType === 'reauth' ? t('reauth.title') : t('login.title');
+  const options = action.data.options as { authentication: string; masked_display_name?: string }[];
+  return h`${header(v, title, v.flowType === 'reauth' ? t('reauth.subtitle') : undefined)}
+${options.map((o, i) =>
+  o.authentication.endsWith('password')
+    ? form(v, h`<input type="hidden" name="x_option" value="${i}">
+<label for="password">${t('field.password')}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
+<button class="primary" type="submit">${t('login.submit')}</button>`)
+    : form(v, h`<input type="hidden" name="x_option" value="${i}">
+<button class="secondary" type="submit">${t('otp.choose', { target: o.masked_display_name ?? '' })}</button>`),
+)}`;
+}
+
+function createAuthenticatorPage(v: FlowView, action: ActionJson): Raw {
+  const t = v.t;
+  if (action.data.type === 'verify_oob_otp_data') return h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
+  const options = action.data.options as { authentication: string; password_policy?: Record<string, any>; target?: { masked_display_name: string } }[];
+  return h`${header(v, t('create-password.title'))}
+${options.map((o, i) =>
+  o.authentication.endsWith('password')
+    ? form(v, h`<input type="hidden" name="x_option" value="${i}">
+${newPasswordField(v, o.password_policy)}
+<button class="primary" type="submit">${t('create-password.submit')}</button>`)
+    : form(v, h`<input type="hidden" name="x_option" value="${i}">
+<button class="primary" type="submit">${t('login.submit')}</button>`),
+)}`;
+}
+
+/** The page for the state a built-in flow page is in. */
+export function flowPage(v: FlowView, action: ActionJson): string {
+  const t = v.t;
+  let body: Raw;
+  let title = t('login.title');
+  switch (action.type) {
+    case 'identify':
+      title = v.flowType === 'signup' ? t('signup.title') : v.flowType === 'account_recovery' ? t('recovery.title') : t('login.title');
+      body = identifyPage(v, action);
+      break;
+    case 'authenticate':
+      body = authenticatePage(v, action);
+      break;
+    case 'verify':
+      title = t('otp.title');
+      body = h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
+      break;
+    case 'create_authenticator':
+      title = t('create-password.title');
+      body = createAuthenticatorPage(v, action);
+      break;
+    case 'select_destination':
+      title = t('recovery.title');
+      body = h`${header(v, t('recovery.title'))}
+${(action.data.options as { masked_display_name: string }[]).map((o, i) => form(v, h`<input type="hidden" name="x_option" value="${i}">
+<button class="primary" type="submit">${t('recovery.destination', { target: o.masked_display_name })}</button>`))}`;
+      break;
+    case 'verify_account_recovery_code':
+      title = t('recovery.sent-title');
+      body = h`${header(v, t('recovery.sent-title'), '')}${form(v, otpEntry(v, action.data, t('recovery.code-field'), t('recovery.sent', { target: action.data.masked_display_name })))}`;
+      break;
+    case 'reset_password':
+    case 'change_password':
+      title = action.type === 'reset_password' ? t('reset.title') : t('change-password.title');
+      body = h`${header(v, title, action.type === 'change_password' ? t('change-password.policy') : '')}
+${form(v, h`${newPasswordField(v, action.data.password_policy)}
+<button class="primary" type="submit">${action.type === 'reset_password' ? t('reset.submit') : t('create-password.submit')}</button>`)}`;
+      break;
+    default:
+      body = h`<h1>${t('login.title')}</h1><p>${t('error.generic')}</p>`;
+  }
+  return page(t, v.lang, title, body);
+}
