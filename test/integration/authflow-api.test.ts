@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as oidc from 'openid-client';
 import { startTestIdp, addClient, type TestIdp } from '../helpers/idp';
 import { FlowClient } from '../helpers/authflow';
+import { totpCode } from '../../src-main/idp/crypto/totp';
 
 const PASSWORD = 'password-1234';
 
@@ -305,5 +306,60 @@ describe('Authentication Flow API: passwordless e-mail OTP project', () => {
     expect(s.body.result.action.type).toBe('finished');
     const info = await fetch(`${idp.issuer}/oauth2/userinfo`, { headers: { cookie: `session=${l.cookies.get('session')}` } });
     expect((await info.json()).email).toBe('otp@example.com');
+  });
+});
+
+describe('Authentication Flow API: password + required TOTP project', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({ editConfig: (doc) => (doc.authentication.secondary_authentication_mode = 'required') });
+  });
+  afterAll(() => idp.dispose());
+
+  async function signUpWithTotp(c: FlowClient, email: string) {
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: email }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode(email) });
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    expect(r.body.result.action).toEqual({ type: 'create_authenticator', data: { type: 'create_authenticator_data', options: [{ authentication: 'secondary_totp' }] } });
+    r = await c.input(r.body.result.state_token, { authentication: 'secondary_totp' });
+    const data = r.body.result.action.data;
+    expect(r.body.result.action).toMatchObject({ type: 'create_authenticator', authentication: 'secondary_totp', data: { type: 'create_totp_data' } });
+    expect(data.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(data.otpauth_uri).toBe(`otpauth://totp/${encodeURIComponent(email)}?algorithm=SHA1&digits=6&issuer=${encodeURIComponent(idp.issuer)}&period=30&secret=${data.secret}`);
+    const wrong = await c.input(r.body.result.state_token, { code: totpCode(data.secret, idp.ctx.clock.nowMs() + 300_000) });
+    expect(wrong.body.error).toMatchObject({ reason: 'InvalidCredentials', info: { AuthenticationType: 'totp' } });
+    r = await c.input(r.body.result.state_token, { code: totpCode(data.secret, idp.ctx.clock.nowMs()) });
+    expect(r.body.result.action.type).toBe('view_recovery_code');
+    const codes: string[] = r.body.result.action.data.recovery_codes;
+    expect(codes).toHaveLength(16);
+    for (const code of codes) expect(code).toMatch(/^[0-9A-Z]{10}$/);
+    r = await c.input(r.body.result.state_token, { confirm_recovery_code: true });
+    expect(r.body.result.action.type).toBe('finished');
+    return { secret: data.secret as string, codes };
+  }
+
+  it('enrols TOTP at sign-up, then requires it at sign-in; a recovery code works once', async () => {
+    const { secret, codes } = await signUpWithTotp(new FlowClient(idp.issuer, idp.consoleToken), 'mfa@example.com');
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('login', { batch_input: [{ identification: 'email', login_id: 'mfa@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(r.body.result.action).toEqual({ type: 'authenticate', data: { type: 'authentication_data', options: [{ authentication: 'secondary_totp' }, { authentication: 'recovery_code' }], device_token_enabled: false } });
+    const afterPassword = r.body.result.state_token;
+    const wrong = await c.input(afterPassword, { authentication: 'secondary_totp', code: '000000' === totpCode(secret, idp.ctx.clock.nowMs()) ? '111111' : '000000' });
+    expect(wrong.body.error).toMatchObject({ name: 'Unauthorized', reason: 'InvalidCredentials', info: { AuthenticationType: 'totp', FlowType: 'login' } });
+    r = await c.input(afterPassword, { authentication: 'secondary_totp', code: totpCode(secret, idp.ctx.clock.nowMs()) });
+    expect(r.body.result.action.type).toBe('finished');
+    const info = await (await fetch(`${idp.issuer}/oauth2/userinfo`, { headers: { cookie: `session=${c.cookies.get('session')}` } })).json();
+    expect(info['https://authgear.com/claims/user/recovery_code_enabled']).toBe(true);
+    expect(info['https://authgear.com/claims/user/authenticators'].map((a: any) => `${a.kind}:${a.type}`)).toEqual(['primary:password', 'secondary:totp']);
+
+    const d = new FlowClient(idp.issuer, idp.consoleToken);
+    const start = await d.create('login', { batch_input: [{ identification: 'email', login_id: 'mfa@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    const formatted = `${codes[0].slice(0, 5)}-${codes[0].slice(5)}`.toLowerCase();
+    r = await d.input(start.body.result.state_token, { authentication: 'recovery_code', recovery_code: formatted });
+    expect(r.body.result.action.type).toBe('finished');
+    const again = await new FlowClient(idp.issuer, idp.consoleToken).create('login', {
+      batch_input: [{ identification: 'email', login_id: 'mfa@example.com' }, { authentication: 'primary_password', password: PASSWORD }, { authentication: 'recovery_code', recovery_code: codes[0] }],
+    });
+    expect(again.body.error).toMatchObject({ reason: 'InvalidCredentials', info: { AuthenticationType: 'recovery_code' } });
   });
 });

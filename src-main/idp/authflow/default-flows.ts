@@ -20,7 +20,10 @@ export function defaultFlow(app: AppConfig, type: FlowType): FlowDefinition {
             name: `authenticate_secondary_${id}`,
             type: 'authenticate',
             optional: secondaryMode !== 'required',
-            one_of: [...app.authentication.secondary_authenticators.map((a) => ({ authentication: `secondary_${a}` })), { authentication: 'recovery_code' }, { authentication: 'device_token' }],
+            one_of: [
+              ...app.authentication.secondary_authenticators.map((a) => ({ authentication: `secondary_${a}` })),
+              ...(app.authentication.recovery_code.disabled ? [] : [{ authentication: 'recovery_code' }]),
+            ],
           },
         ];
 
@@ -34,6 +37,11 @@ export function defaultFlow(app: AppConfig, type: FlowType): FlowDefinition {
         const steps: StepDef[] = [];
         if (id === 'email') steps.push({ type: 'verify', target_step: `${type}_identify` });
         steps.push({ name: `authenticate_primary_${id}`, type: 'create_authenticator', one_of: options });
+        if (secondaryMode === 'required') {
+          const recovery: StepDef[] = app.authentication.recovery_code.disabled ? [] : [{ type: 'view_recovery_code' }];
+          const secondaries = app.authentication.secondary_authenticators.filter((a) => a === 'totp');
+          steps.push({ name: `authenticate_secondary_${id}`, type: 'create_authenticator', one_of: secondaries.map((a) => ({ authentication: `secondary_${a}`, steps: recovery })) });
+        }
         return { identification: id, steps };
       });
       return { type, name: 'default', steps: [{ name: `${type}_identify`, type: 'identify', one_of: branches }] };

@@ -14,6 +14,7 @@ import { verify } from './steps/verify';
 import { selectDestination, verifyAccountRecoveryCode, resetPassword } from './steps/account-recovery';
 import { checkAccountStatus, terminateOtherSessions } from './steps/account-status';
 import { changePassword } from './steps/change-password';
+import { viewRecoveryCode } from './steps/view-recovery-code';
 import { verifyIdTokenHint } from '../oauth/authorize/id-token-hint';
 
 /** Flows live 20 minutes after their last input (spec decision). */
@@ -31,6 +32,7 @@ const HANDLERS: Partial<Record<StepType, StepHandler>> = {
   check_account_status: checkAccountStatus,
   terminate_other_sessions: terminateOtherSessions,
   change_password: changePassword,
+  view_recovery_code: viewRecoveryCode,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: false });

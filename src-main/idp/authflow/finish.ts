@@ -17,8 +17,19 @@ async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
     ctx.store.identities.insert({ id: ctx.random.uuid(), userId, type: 'login_id', loginIdKey: p.loginIdKey, loginIdType: p.loginIdType, loginId: p.loginId, originalLoginId: p.originalLoginId, claims: { email: p.loginId }, createdAt: now, updatedAt: now });
     for (const c of p.verified) ctx.store.verifiedClaims.insert({ id: ctx.random.uuid(), userId, name: c.name, value: c.value, createdAt: now });
     p.authenticators.forEach((a, i) =>
-      ctx.store.authenticators.insert({ id: ctx.random.uuid(), userId, type: a.type, kind: a.kind, isDefault: i === 0, passwordHash: a.passwordHash ?? null, data: a.email ? { email: a.email } : {}, createdAt: now, updatedAt: now }),
+      ctx.store.authenticators.insert({
+        id: ctx.random.uuid(),
+        userId,
+        type: a.type,
+        kind: a.kind,
+        isDefault: i === 0 || a.kind === 'secondary',
+        passwordHash: a.passwordHash ?? null,
+        data: a.email ? { email: a.email } : a.totpSecret ? { secret: a.totpSecret, display_name: 'TOTP' } : {},
+        createdAt: now,
+        updatedAt: now,
+      }),
     );
+    if (p.recoveryCodes) ctx.store.recoveryCodes.replaceAll(userId, p.recoveryCodes, p.recoveryCodes.map(() => ctx.random.uuid()), now);
   });
   return userId;
 }

@@ -54,6 +54,8 @@ export interface StepStage {
   channel?: string;
   /** OTP purpose and target when a code is pending. */
   otp?: { purpose: string; target: string; form: 'code' | 'link'; channel: string };
+  /** A TOTP secret being set up, until the first code confirms it. */
+  totpSecret?: string;
   prepared?: boolean;
 }
 
@@ -78,7 +80,8 @@ export interface FlowState {
     loginId: string;
     originalLoginId: string;
     verified: { name: string; value: string }[];
-    authenticators: { type: 'password' | 'oob_otp_email'; kind: 'primary' | 'secondary'; passwordHash?: string; email?: string }[];
+    authenticators: { type: 'password' | 'oob_otp_email' | 'totp'; kind: 'primary' | 'secondary'; passwordHash?: string; email?: string; totpSecret?: string }[];
+    recoveryCodes?: string[];
   };
   /** Account recovery: the user found (absent when unknown: nothing is sent), the destination. */
   recovery?: { loginId: string; userId?: string; destination?: { channel: string; otp_form: 'code' | 'link'; target: string }; code?: string };

@@ -62,6 +62,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
       secondary_authenticators: authn.secondary_authenticators ?? ['totp'],
       secondary_authentication_mode: authn.secondary_authentication_mode ?? 'if_exists',
       public_signup_disabled: authn.public_signup_disabled ?? false,
+      recovery_code: { disabled: authn.recovery_code?.disabled ?? false, count: authn.recovery_code?.count ?? 16 },
     },
     identity: {
       login_id: { keys: (raw.identity?.login_id?.keys ?? [{ type: 'email' }]).map(loginIdKey) },

@@ -72,6 +72,7 @@ export const appConfigSchema = {
         secondary_authenticators: { type: 'array', items: { type: 'string' } },
         secondary_authentication_mode: { enum: ['disabled', 'if_exists', 'required'] },
         public_signup_disabled: bool,
+        recovery_code: { type: 'object', properties: { disabled: bool, count: { type: 'integer', minimum: 10, maximum: 50 } } },
       },
     },
     identity: {

@@ -64,6 +64,7 @@ export interface AppConfig {
     secondary_authenticators: string[];
     secondary_authentication_mode: string;
     public_signup_disabled: boolean;
+    recovery_code: { disabled: boolean; count: number };
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
   authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean } };

@@ -41,7 +41,7 @@ export async function handleUserinfo(ctx: IdpContext, req: HttpRequest): Promise
   if (full) {
     const enabled = new Set([...ctx.config.app.authentication.primary_authenticators, ...ctx.config.app.authentication.secondary_authenticators]);
     const authenticators = ctx.store.authenticators.listByUser(user.id);
-    body[`${CLAIM}recovery_code_enabled`] = false;
+    body[`${CLAIM}recovery_code_enabled`] = ctx.store.recoveryCodes.countUnused(user.id) > 0;
     body[`${CLAIM}authenticators`] = authenticators
       .filter((a) => enabled.has(a.type))
       .map((a) => ({ created_at: rfc3339(a.createdAt), updated_at: rfc3339(a.updatedAt), type: a.type, kind: a.kind }));

@@ -153,4 +153,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX outbox_message_created ON outbox_message (created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'recovery codes',
+    sql: `
+      CREATE TABLE recovery_code (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        consumed INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX recovery_code_user ON recovery_code (user_id);
+    `,
+  },
 ];

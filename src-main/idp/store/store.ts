@@ -8,6 +8,7 @@ import { AuthorizationRepo } from './repos/authorizations';
 import { OfflineGrantRepo } from './repos/offline-grants';
 import { AccessGrantRepo } from './repos/access-grants';
 import { OutboxRepo } from './repos/outbox';
+import { RecoveryCodeRepo } from './repos/recovery-codes';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -21,6 +22,7 @@ export interface Store {
   offlineGrants: OfflineGrantRepo;
   accessGrants: AccessGrantRepo;
   outbox: OutboxRepo;
+  recoveryCodes: RecoveryCodeRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -36,5 +38,6 @@ export async function openStore(path: string): Promise<Store> {
     offlineGrants: new OfflineGrantRepo(db),
     accessGrants: new AccessGrantRepo(db),
     outbox: new OutboxRepo(db),
+    recoveryCodes: new RecoveryCodeRepo(db),
   };
 }

@@ -4,6 +4,7 @@ import { formParams, redirect, withCookies } from '../http/types';
 import { ApiError } from '../errors';
 import type { FlowType } from '../authflow/types';
 import { createFlow, feedInputs, describe, load, recoverByCode, type FlowResult } from '../authflow/engine';
+import QRCode from 'qrcode';
 import { csrfToken, csrfValid } from './csrf';
 import { flowPage } from './flow-views';
 import { messagePage } from './pages';
@@ -53,10 +54,15 @@ function inputsFrom(type: FlowType, action: Action, form: Record<string, string>
     }
     case 'authenticate':
       if (option?.authentication?.endsWith('password')) return [{ authentication: option.authentication, password: form.password ?? '' }];
+      if (option?.authentication === 'secondary_totp') return [{ authentication: option.authentication, code: form.code ?? '' }];
+      if (option?.authentication === 'recovery_code') return [{ authentication: option.authentication, recovery_code: form.recovery_code ?? '' }];
       return [{ authentication: option?.authentication, index: Number(form.x_option ?? 0) }];
     case 'create_authenticator':
+      if (action.data.type === 'create_totp_data') return [{ code: form.code ?? '' }];
       if (option?.authentication?.endsWith('password')) return [{ authentication: option.authentication, new_password: form.new_password ?? '' }];
       return [{ authentication: option?.authentication }];
+    case 'view_recovery_code':
+      return [{ confirm_recovery_code: true }];
     case 'select_destination':
       return [{ index: Number(form.x_option ?? 0) }];
     default:
@@ -64,8 +70,11 @@ function inputsFrom(type: FlowType, action: Action, form: Record<string, string>
   }
 }
 
-function render(ctx: IdpContext, req: HttpRequest, pc: PageContext, type: FlowType, r: FlowResult, extra: { status?: number; errors?: string[]; email?: string; cookies?: string[] } = {}): HttpResult {
+async function render(ctx: IdpContext, req: HttpRequest, pc: PageContext, type: FlowType, r: FlowResult, extra: { status?: number; errors?: string[]; email?: string; cookies?: string[] } = {}): Promise<HttpResult> {
   const csrf = csrfToken(ctx, req);
+  const action = actionOf(ctx, req, r);
+  // The QR code is drawn here, on this machine: a TOTP secret never leaves for a QR service.
+  const qrSvg = action.data.type === 'create_totp_data' ? await QRCode.toString(action.data.otpauth_uri, { type: 'svg', margin: 0 }) : undefined;
   const view = {
     t: pc.t,
     lang: pc.lang,
@@ -79,8 +88,9 @@ function render(ctx: IdpContext, req: HttpRequest, pc: PageContext, type: FlowTy
     email: extra.email,
     errors: extra.errors,
     nowMs: ctx.clock.nowMs(),
+    qrSvg,
   };
-  return pageResult(extra.status ?? 200, flowPage(view, actionOf(ctx, req, r)), [...(extra.cookies ?? []), ...csrf.cookies]);
+  return pageResult(extra.status ?? 200, flowPage(view, action), [...(extra.cookies ?? []), ...csrf.cookies]);
 }
 
 /** A finished flow: back to the app (OAuth), or to the page the user came from. */

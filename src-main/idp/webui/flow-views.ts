@@ -1,4 +1,4 @@
-import { h, type Raw } from './html';
+import { h, raw, type Raw } from './html';
 import { page } from './layout';
 import type { Translate } from './texts';
 
@@ -19,6 +19,8 @@ export interface FlowView {
   email?: string;
   errors?: string[];
   nowMs: number;
+  /** QR code of a TOTP secret being set up, as inline SVG rendered on this machine. */
+  qrSvg?: string;
 }
 
 type ActionJson = { type: string; authentication?: string; data: Record<string, any> };
@@ -97,22 +99,51 @@ function authenticatePage(v: FlowView, action: ActionJson): Raw {
   if (action.data.type === 'verify_oob_otp_data') return h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
   const title = v.flowType === 'reauth' ? t('reauth.title') : t('login.title');
   const options = action.data.options as { authentication: string; masked_display_name?: string }[];
-  return h`${header(v, title, v.flowType === 'reauth' ? t('reauth.subtitle') : undefined)}
-${options.map((o, i) =>
-  o.authentication.endsWith('password')
-    ? form(v, h`<input type="hidden" name="x_option" value="${i}">
+  const secondary = options.some((o) => o.authentication === 'secondary_totp');
+  return h`${header(v, secondary ? t('totp.login-title') : title, v.flowType === 'reauth' ? t('reauth.subtitle') : undefined)}
+${options.map((o, i) => {
+  const choice = h`<input type="hidden" name="x_option" value="${i}">`;
+  switch (o.authentication) {
+    case 'primary_password':
+    case 'secondary_password':
+      return form(v, h`${choice}
 <label for="password">${t('field.password')}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
-<button class="primary" type="submit">${t('login.submit')}</button>`)
-    : form(v, h`<input type="hidden" name="x_option" value="${i}">
-<button class="secondary" type="submit">${t('otp.choose', { target: o.masked_display_name ?? '' })}</button>`),
-)}`;
+<button class="primary" type="submit">${t('login.submit')}</button>`);
+    case 'secondary_totp':
+      return form(v, h`${choice}
+<label for="totp">${t('totp.field')}</label>
+<input id="totp" name="code" type="text" inputmode="numeric" pattern="[0-9]*" autocomplete="one-time-code" maxlength="6" required autofocus>
+<button class="primary" type="submit">${t('login.submit')}</button>`);
+    case 'recovery_code':
+      return h`<details><summary>${t('recovery-code.use')}</summary>${form(v, h`${choice}
+<label for="recovery-code">${t('recovery-code.field')}</label>
+<input id="recovery-code" name="recovery_code" type="text" autocomplete="off" required>
+<button class="secondary" type="submit">${t('login.submit')}</button>`)}</details>`;
+    default:
+      return form(v, h`${choice}
+<button class="secondary" type="submit">${t('otp.choose', { target: o.masked_display_name ?? '' })}</button>`);
+  }
+})}`;
 }
 
 function createAuthenticatorPage(v: FlowView, action: ActionJson): Raw {
   const t = v.t;
   if (action.data.type === 'verify_oob_otp_data') return h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
+  if (action.data.type === 'create_totp_data') {
+    return h`${header(v, t('totp.setup-title'), t('totp.setup-subtitle'))}
+<figure class="qr" aria-label="${t('totp.qr-label')}">${raw(v.qrSvg ?? '')}</figure>
+<p class="hint">${t('totp.secret')} <code id="totp-secret">${action.data.secret}</code></p>
+${form(v, h`<label for="totp">${t('totp.field')}</label>
+<input id="totp" name="code" type="text" inputmode="numeric" pattern="[0-9]*" autocomplete="one-time-code" maxlength="6" required autofocus>
+<button class="primary" type="submit">${t('login.submit')}</button>`)}`;
+  }
   const options = action.data.options as { authentication: string; password_policy?: Record<string, any>; target?: { masked_display_name: string } }[];
+  if (options.every((o) => o.authentication.startsWith('secondary_'))) {
+    return h`${header(v, t('totp.setup-title'), t('totp.choose'))}
+${options.map((o, i) => form(v, h`<input type="hidden" name="x_option" value="${i}">
+<button class="primary" type="submit">${t('totp.setup-button')}</button>`))}`;
+  }
   return h`${header(v, t('create-password.title'))}
 ${options.map((o, i) =>
   o.authentication.endsWith('password')
@@ -154,6 +185,12 @@ ${(action.data.options as { masked_display_name: string }[]).map((o, i) => form(
     case 'verify_account_recovery_code':
       title = t('recovery.sent-title');
       body = h`${header(v, t('recovery.sent-title'), '')}${form(v, otpEntry(v, action.data, t('recovery.code-field'), t('recovery.sent', { target: action.data.masked_display_name })))}`;
+      break;
+    case 'view_recovery_code':
+      title = t('recovery-code.title');
+      body = h`${header(v, t('recovery-code.title'), t('recovery-code.subtitle'))}
+<ul class="codes" id="recovery-codes">${(action.data.recovery_codes as string[]).map((c) => h`<li><code>${c}</code></li>`)}</ul>
+${form(v, h`<button class="primary" type="submit" name="x_action" value="confirm">${t('recovery-code.confirm')}</button>`)}`;
       break;
     case 'reset_password':
     case 'change_password':

@@ -27,6 +27,10 @@ button.primary:hover { background: var(--brand-dark); }
 button.secondary { width: 100%; margin-top: 12px; padding: 11px; font: inherit; font-weight: 600; color: var(--text);
   background: transparent; border: 1px solid var(--border); border-radius: 8px; cursor: pointer; }
 ul { padding-left: 20px; }
+.qr { margin: 8px auto; width: 200px; height: 200px; background: #fff; padding: 8px; border-radius: 8px; }
+.qr svg { width: 100%; height: 100%; }
+ul.codes { columns: 2; list-style: none; padding: 0; font-family: ui-monospace, monospace; }
+details { margin-top: 16px; }
 .error { background: var(--error-bg); color: var(--error); border-radius: 8px; padding: 10px 12px; margin: 0 0 8px; }
 .alt { text-align: center; margin: 20px 0 0; color: var(--muted); }
 a { color: var(--brand); }

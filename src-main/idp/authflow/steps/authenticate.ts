@@ -3,6 +3,7 @@ import { verifyPassword } from '../../crypto/password';
 import { checkPasswordPolicy } from '../../user/password-policy';
 import { maskEmail } from '../masking';
 import { recordAuthenticator } from '../amr';
+import { verifyTotp } from '../../crypto/totp';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
 import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
@@ -38,10 +39,12 @@ function options(env: StepEnv): Option[] {
       if (email) out.push({ authentication: a, branchIndex, email });
     } else if (a === 'secondary_totp') {
       if (has('totp', 'secondary')) out.push({ authentication: a, branchIndex });
+    } else if (a === 'recovery_code') {
+      if (state.type === 'login' && ctx.store.recoveryCodes.countUnused(state.userId!) > 0) out.push({ authentication: a, branchIndex });
     }
-    // recovery_code, device_token and other secondaries need authenticators this version does not create.
   });
-  return out;
+  // Recovery codes only stand beside another option, never alone.
+  return out.length === 1 && out[0].authentication === 'recovery_code' ? [] : out;
 }
 
 function optionData(o: Option): Record<string, unknown> {
@@ -77,6 +80,7 @@ export const authenticate: StepHandler = {
       oneOf: options(env).map((o, index) => {
         if (o.authentication.endsWith('_password')) return objectSchema({ authentication: { const: o.authentication }, password: { type: 'string' } }, ['authentication', 'password']);
         if (o.authentication === 'secondary_totp') return objectSchema({ authentication: { const: o.authentication }, code: { type: 'string' } }, ['authentication', 'code']);
+        if (o.authentication === 'recovery_code') return objectSchema({ authentication: { const: o.authentication }, recovery_code: { type: 'string' } }, ['authentication', 'recovery_code']);
         return objectSchema({ authentication: { const: o.authentication }, index: { const: index }, channel: { const: 'email' } }, ['authentication', 'index']);
       }),
     };
@@ -111,6 +115,19 @@ export const authenticate: StepHandler = {
       await startOtp(env, 'authenticate-primary-oob', option.email!, 'code');
       return WAIT;
     }
-    throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'totp' });
+    if (option.authentication === 'secondary_totp') {
+      const totp = ctx.store.authenticators.listByUser(state.userId!).find((a) => a.type === 'totp');
+      if (!totp || !verifyTotp(String(totp.data.secret), String(input.code), ctx.clock.nowMs())) {
+        throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'totp' });
+      }
+      succeed(env, option.authentication);
+      return { done: true, branch };
+    }
+    // recovery_code: dashes, spaces and case are forgiven.
+    const code = String(input.recovery_code).toUpperCase().replace(/[\s-]/g, '');
+    const consumed = await ctx.store.db.write(() => ctx.store.recoveryCodes.consume(state.userId!, code, ctx.clock.nowMs()));
+    if (!consumed) throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'recovery_code' });
+    succeed(env, option.authentication);
+    return { done: true, branch };
   },
 };

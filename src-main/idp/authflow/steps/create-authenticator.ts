@@ -4,6 +4,7 @@ import { checkPasswordPolicy } from '../../user/password-policy';
 import { passwordPolicyData } from '../password-policy-data';
 import { maskEmail } from '../masking';
 import { recordAuthenticator } from '../amr';
+import { newTotpSecret, totpUri, verifyTotp } from '../../crypto/totp';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
 import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
@@ -28,8 +29,13 @@ export function checkNewPassword(env: StepEnv, password: string): void {
 export const createAuthenticator: StepHandler = {
   action(env) {
     if (env.state.stage.otp) return { type: 'create_authenticator', authentication: env.state.stage.chosen, data: verifyOtpData(env) };
+    if (env.state.stage.totpSecret) {
+      const secret = env.state.stage.totpSecret;
+      return { type: 'create_authenticator', authentication: 'secondary_totp', data: { type: 'create_totp_data', secret, otpauth_uri: totpUri(secret, env.ctx.issuer, env.state.pending!.loginId) } };
+    }
     const options = (env.step.one_of ?? []).map((b) => {
       if (b.authentication === 'primary_password') return { authentication: b.authentication, password_policy: passwordPolicyData(env.ctx.config.app.authenticator.password.policy) };
+      if (b.authentication === 'secondary_totp') return { authentication: b.authentication };
       const email = targetEmail(env, b.target_step) ?? '';
       return {
         authentication: b.authentication,
@@ -42,6 +48,7 @@ export const createAuthenticator: StepHandler = {
   },
   schema(env) {
     if (env.state.stage.otp) return OTP_INPUT_SCHEMA;
+    if (env.state.stage.totpSecret) return objectSchema({ code: { type: 'string' } }, ['code']);
     return {
       oneOf: (env.step.one_of ?? []).map((b) =>
         b.authentication === 'primary_password'
@@ -65,8 +72,23 @@ export const createAuthenticator: StepHandler = {
         },
       );
     }
+    if (env.state.stage.totpSecret) {
+      const secret = env.state.stage.totpSecret;
+      if (!verifyTotp(secret, String(input.code), env.ctx.clock.nowMs())) {
+        throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'totp' });
+      }
+      pending.authenticators.push({ type: 'totp', kind: 'secondary', totpSecret: secret });
+      recordAuthenticator(env.state, 'secondary_totp', env.ctx.clock.nowMs());
+      return { done: true, branch: env.step.one_of![env.state.stage.option!] };
+    }
     const branchIndex = (env.step.one_of ?? []).findIndex((b) => b.authentication === input.authentication);
     const branch = env.step.one_of![branchIndex];
+    if (branch.authentication === 'secondary_totp') {
+      env.state.stage.option = branchIndex;
+      env.state.stage.chosen = branch.authentication;
+      env.state.stage.totpSecret = newTotpSecret(env.ctx.random.bytes(20));
+      return WAIT;
+    }
     if (branch.authentication === 'primary_password') {
       checkNewPassword(env, String(input.new_password));
       pending.authenticators.push({ type: 'password', kind: 'primary', passwordHash: await hashPassword(String(input.new_password)) });
