@@ -363,3 +363,19 @@ describe('Authentication Flow API: password + required TOTP project', () => {
     expect(again.body.error).toMatchObject({ reason: 'InvalidCredentials', info: { AuthenticationType: 'recovery_code' } });
   });
 });
+
+describe('Authentication Flow API: test mode fixed codes', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({ editConfig: (doc) => (doc.test_mode = { oob_otp: { enabled: true, rules: [{ regex: '@fixed\\.test$', fixed_code: '111222' }] } }) });
+  });
+  afterAll(() => idp.dispose());
+
+  it('sends the fixed code to matching targets, and random codes to others', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    const r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'ci-user@fixed.test' }, { code: '111222' }] });
+    expect(r.body.result.action.type).toBe('create_authenticator');
+    await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'someone@example.com' }] });
+    expect(await c.latestCode('someone@example.com')).not.toBe('111222');
+  });
+});

@@ -54,7 +54,7 @@ export class OtpStore {
       if (swallowCooldown) return undefined;
       throw new ApiError('TooManyRequest', 'RateLimited', 'request rate limited', { bucket_name: COOLDOWN_BUCKET[purpose] });
     }
-    const code = form === 'code' ? ctx.random.string(6, '0123456789') : ctx.random.string(32, LINK_ALPHABET);
+    const code = form === 'code' ? (fixedCode(ctx, target) ?? ctx.random.string(6, '0123456789')) : ctx.random.string(32, LINK_ALPHABET);
     this.codes.set(key, { code, form, used: false }, CODE_TTL[form]);
     if (form === 'link') this.links.set(`${purpose}:${code}`, target, CODE_TTL[form]);
     this.cooldowns.set(key, this.clock.nowMs() + COOLDOWN_SECONDS * 1000, COOLDOWN_SECONDS);
@@ -70,6 +70,13 @@ export class OtpStore {
     pending.used = true;
     return 'ok';
   }
+}
+
+/** `test_mode.oob_otp`: a target matching a rule always gets the rule's fixed code. */
+function fixedCode(ctx: IdpContext, target: string): string | undefined {
+  const t = ctx.config.app.test_mode.oob_otp;
+  if (!t.enabled) return undefined;
+  return t.rules.find((r) => r.regex.test(target))?.fixed_code;
 }
 
 export function canResendAtString(ctx: IdpContext, store: OtpStore, purpose: OtpPurpose, target: string): string {

@@ -84,6 +84,12 @@ export function appWithDefaults(raw: Raw): AppConfig {
         force_change: raw.authenticator?.password?.force_change ?? true,
       },
     },
+    test_mode: {
+      oob_otp: {
+        enabled: raw.test_mode?.oob_otp?.enabled ?? false,
+        rules: (raw.test_mode?.oob_otp?.rules ?? []).map((r: { regex: string; fixed_code?: string }) => ({ regex: new RegExp(r.regex), fixed_code: r.fixed_code })),
+      },
+    },
     session: {
       lifetime_seconds: session.lifetime_seconds ?? DEFAULT_SESSION_LIFETIME,
       idle_timeout_enabled: session.idle_timeout_enabled ?? true,

@@ -128,6 +128,13 @@ export async function loadConfig(
 
   const rawApp = parseYaml(await readFile(appPath, 'utf8'), APP_CONFIG_FILE);
   if (!validateApp(rawApp)) throw schemaError(APP_CONFIG_FILE, validateApp.errors);
+  (rawApp.test_mode?.oob_otp?.rules ?? []).forEach((r: { regex: string }, i: number) => {
+    try {
+      new RegExp(r.regex);
+    } catch {
+      throw new ConfigError(`${APP_CONFIG_FILE}: /test_mode/oob_otp/rules/${i}/regex: not a valid regular expression`);
+    }
+  });
   const app = appWithDefaults(rawApp);
   checkSemantics(app, notices, rawApp.oauth?.clients ?? []);
   const unsupported = Object.keys(rawApp).filter((k) => !SUPPORTED_SECTIONS.has(k));

@@ -123,6 +123,18 @@ export const appConfigSchema = {
         },
       },
     },
+    test_mode: {
+      type: 'object',
+      properties: {
+        oob_otp: {
+          type: 'object',
+          properties: {
+            enabled: bool,
+            rules: { type: 'array', items: { type: 'object', required: ['regex'], properties: { regex: { type: 'string' }, fixed_code: { type: 'string' } } } },
+          },
+        },
+      },
+    },
     session: {
       type: 'object',
       properties: {
@@ -138,7 +150,7 @@ export const appConfigSchema = {
 
 /** Top-level sections read by the sandbox; any other known Authgear section is kept and reported. */
 export const SUPPORTED_SECTIONS = new Set([
-  'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session',
+  'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session', 'test_mode',
 ]);
 
 export const secretsSchema = {

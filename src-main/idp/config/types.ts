@@ -68,6 +68,8 @@ export interface AppConfig {
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
   authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean } };
+  /** Upstream's test mode: fixed one-time codes for matching targets. */
+  test_mode: { oob_otp: { enabled: boolean; rules: { regex: RegExp; fixed_code?: string }[] } };
   session: {
     lifetime_seconds: number;
     idle_timeout_enabled: boolean;
