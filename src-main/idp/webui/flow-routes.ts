@@ -32,6 +32,9 @@ async function autoAdvance(ctx: IdpContext, req: HttpRequest, r: FlowResult, coo
     const only = a.data.options?.length === 1 ? a.data.options[0] : undefined;
     if (a.type === 'authenticate' && a.data.type === 'authentication_data' && only?.authentication === 'primary_oob_otp_email') {
       r = await feedInputs(ctx, req, r.token, [{ authentication: only.authentication, index: 0 }], cookies);
+    } else if (a.type === 'create_authenticator' && a.data.type === 'create_authenticator_data' && only?.authentication === 'primary_oob_otp_email' && only.target?.verification_required === false) {
+      // Passwordless sign-up: the address was just verified, there is nothing to ask.
+      r = await feedInputs(ctx, req, r.token, [{ authentication: only.authentication }], cookies);
     } else if (a.type === 'select_destination' && only) {
       r = await feedInputs(ctx, req, r.token, [{ index: 0 }], cookies);
     } else break;

@@ -144,14 +144,15 @@ ${form(v, h`<label for="totp">${t('totp.field')}</label>
 ${options.map((o, i) => form(v, h`<input type="hidden" name="x_option" value="${i}">
 <button class="primary" type="submit">${t('totp.setup-button')}</button>`))}`;
   }
-  return h`${header(v, t('create-password.title'))}
+  const title = options.some((o) => o.authentication.endsWith('password')) ? t('create-password.title') : t('create-otp.title');
+  return h`${header(v, title)}
 ${options.map((o, i) =>
   o.authentication.endsWith('password')
     ? form(v, h`<input type="hidden" name="x_option" value="${i}">
 ${newPasswordField(v, o.password_policy)}
 <button class="primary" type="submit">${t('create-password.submit')}</button>`)
     : form(v, h`<input type="hidden" name="x_option" value="${i}">
-<button class="primary" type="submit">${t('login.submit')}</button>`),
+<button class="secondary" type="submit">${t('create-otp.choose', { target: o.target?.masked_display_name ?? '' })}</button>`),
 )}`;
 }
 
@@ -173,7 +174,7 @@ export function flowPage(v: FlowView, action: ActionJson): string {
       body = h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
       break;
     case 'create_authenticator':
-      title = t('create-password.title');
+      title = (action.data.options ?? []).some((o: { authentication: string }) => o.authentication.endsWith('password')) ? t('create-password.title') : t('create-otp.title');
       body = createAuthenticatorPage(v, action);
       break;
     case 'select_destination':

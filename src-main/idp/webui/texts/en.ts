@@ -52,6 +52,8 @@ export const en = {
   'otp.choose': 'Email a sign-in code to {target}',
   'create-password.title': 'Create a password',
   'create-password.submit': 'Continue',
+  'create-otp.title': 'How you will sign in',
+  'create-otp.choose': 'Sign in with a code e-mailed to {target}',
   'recovery.title': 'Forgot password',
   'recovery.subtitle': 'Enter your email address to reset your password.',
   'recovery.submit': 'Send reset link',
