@@ -99,6 +99,17 @@ describe('Authentication Flow API: email + password project', () => {
     expect(unknown.body.error).toEqual({ name: 'NotFound', reason: 'UserNotFound', message: 'user not found', code: 404, info: { FlowType: 'login', IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: 'email' } });
   });
 
+  it('applies batch_input on the input endpoint, stopping silently at finished', async () => {
+    await signUp(client(), 'batch@example.com');
+    const c = client();
+    const start = await c.create('login');
+    const r = await c.post('/states/input', {
+      state_token: start.body.result.state_token,
+      batch_input: [{ identification: 'email', login_id: 'batch@example.com' }, { authentication: 'primary_password', password: PASSWORD }, { anything: 'after finished' }],
+    });
+    expect(r.body.result.action).toEqual({ type: 'finished', data: {} });
+  });
+
   it('keeps every snapshot: an older token branches, and a finished flow kills all its tokens', async () => {
     await signUp(client(), 'branch@example.com');
     const c = client();

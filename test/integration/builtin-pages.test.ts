@@ -203,3 +203,43 @@ describe('the built-in sign-up and sign-in pages', () => {
     expect(body).not.toMatch(/(src|href)="https?:\/\//);
   });
 });
+
+describe('re-authentication through the built-in pages', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp();
+  });
+  afterAll(() => idp.dispose());
+
+  it('id_token_hint with max_age=0 asks for the password again, then auth_time moves forward', async () => {
+    const agent = new Agent(idp.issuer);
+    const first = pkcePair();
+    const q = (extra: Record<string, string>, challenge: string) =>
+      `${idp.issuer}/oauth2/authorize?${new URLSearchParams({ client_id: SPA, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access', code_challenge: challenge, code_challenge_method: 'S256', ...extra })}`;
+    const cb = await signInThroughPages(agent, q({}, first.challenge), { email: 'again@example.com', password: 'password-1234' }, 'signup');
+    const exchange = async (callback: string, verifier: string) =>
+      (await fetch(`${idp.issuer}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', client_id: SPA, code: new URL(callback).searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: verifier }) })).json();
+    const tokens = await exchange(cb, first.verifier);
+    const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+    const before = claims(tokens.id_token).auth_time;
+
+    idp.ctx.clock.advance(3600_000);
+    try {
+      const second = pkcePair();
+      const page = await agent.follow(q({ id_token_hint: tokens.id_token, max_age: '0', scope: 'openid' }, second.challenge));
+      expect(new URL(page.url).pathname).toBe('/reauth');
+      expect(page.body).toContain('Confirm it is you');
+      const wrong = await submit(agent, page.body, { x_option: '0', password: 'not-it-1234' });
+      expect(wrong.res.status).toBe(401);
+      const done = await submit(agent, page.body, { x_option: '0', password: 'password-1234' });
+      const again = await exchange(done.url, second.verifier);
+      expect(claims(again.id_token).auth_time).toBeGreaterThanOrEqual(before + 3600);
+      expect(claims(again.id_token).sub).toBe(claims(tokens.id_token).sub);
+      // The refresh token's session was re-authenticated too (spec oidc.md 6.3).
+      const refreshed = await (await fetch(`${idp.issuer}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: SPA, refresh_token: tokens.refresh_token }) })).json();
+      expect(claims(refreshed.id_token).auth_time).toBe(claims(again.id_token).auth_time);
+    } finally {
+      idp.ctx.clock.reset();
+    }
+  });
+});
