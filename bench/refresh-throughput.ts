@@ -4,10 +4,11 @@
  * this process, measured after the IdP has stopped so the two do not compete for CPU.
  */
 import autocannon from 'autocannon';
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawnCli } from './lib/cli';
+import { spawnCli, consoleTokenOf } from './lib/cli';
 import { tempDir, removeDir } from './lib/cleanup';
+import { cpuSeconds, rssMb } from './lib/proc';
 import { obtainRefreshToken, SPA } from './lib/refresh-token';
 import { measureSignRate, type SignRate } from './lib/sign-rate';
 
@@ -43,29 +44,8 @@ export interface RefreshResult {
   ratioVsParallelSigning: number;
 }
 
-async function rssMb(pid: number | undefined): Promise<number | null> {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null; // not Linux
-  }
-}
-
-/** CPU seconds (user+system) a process has used so far, from /proc; null elsewhere. */
-async function cpuSeconds(pid: number | undefined): Promise<number | null> {
-  try {
-    // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
-    const rest = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
-}
-
 async function health(consoleUrl: string, issuer: string): Promise<{ flushes: number } | null> {
-  const token = new URL(consoleUrl).searchParams.get('token');
-  const res = await fetch(`${issuer}/_sandbox/api/health`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${issuer}/_sandbox/api/health`, { headers: { authorization: `Bearer ${consoleTokenOf(consoleUrl)}` } });
   return res.ok ? res.json() : null;
 }
 
@@ -73,7 +53,7 @@ export async function refreshThroughput({ durationS = 10, connections = 10, sign
   const dir = await tempDir();
   const cli = await spawnCli(dir);
   try {
-    const refreshToken = await obtainRefreshToken(cli.issuer);
+    const refreshToken = await obtainRefreshToken(cli.issuer, consoleTokenOf(cli.consoleUrl));
     const url = `${cli.issuer}/oauth2/token`;
     const body = new URLSearchParams({ grant_type: 'refresh_token', client_id: SPA, refresh_token: refreshToken }).toString();
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };

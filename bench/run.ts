@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: cold start and refresh-grant throughput of the real CLI, each printed as a ratio
- * to a reference measured in the same run (bare Node start, raw RS256 signing), because absolute
- * figures mean little across machines. Nothing here asserts speed; it reports.
+ * `npm run bench`: cold start, refresh-grant throughput and password login through the
+ * Authentication Flow API of the real CLI, each printed as a ratio to a reference measured in the
+ * same run (bare Node start, raw RS256 signing, raw bcrypt verification), because absolute figures
+ * mean little across machines. Nothing here asserts speed; it reports.
  *
- *   npm run bench [-- --runs 5 --duration 10 --connections 10]
+ *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20]
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,9 +15,10 @@ import { REPO_ROOT } from './lib/cli';
 import { round } from './lib/stats';
 import { coldStart } from './cold-start';
 import { refreshThroughput } from './refresh-throughput';
+import { passwordLogin } from './password-login';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, users: { type: 'string', default: '20' } },
 });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -33,6 +35,8 @@ async function main() {
   const cold = await coldStart(Number(values.runs), log);
   log('refresh-token grant throughput...');
   const refresh = await refreshThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
+  log('password login through the Authentication Flow API...');
+  const login = await passwordLogin({ durationS: Number(values.duration), connections: Number(values.connections), users: Number(values.users) }, log);
 
   const ms = (x: number) => `${round(x)} ms`;
   const x = (r: number) => `${round(r, 2)}×`;
@@ -51,6 +55,20 @@ async function main() {
     ['refresh req/s by second', refresh.perSecond.join(' '), ''],
     ['CPU during load (cores)', `IdP ${refresh.idpCpuCores === null ? '?' : round(refresh.idpCpuCores, 2)}`, `autocannon ${round(refresh.loadGenCpuCores, 2)}, of ${os.cpus().length} cores`],
     ['db file during load', `${round(refresh.dbBytesBefore / 1024)} → ${round(refresh.dbBytesAfter / 1024)} KiB`, `${refresh.flushesDuringLoad ?? '?'} flushes`],
+    ['password login (flow API)', `${round(login.loginsPerSec)} logins/s`, `${login.connections} connections, ${login.requests} requests in ${login.durationS} s, ${login.users} users`],
+    ['login latency p50 / p99', `${login.latencyP50Ms} / ${login.latencyP99Ms} ms`, `max ${login.latencyMaxMs} ms`],
+    ['login non-2xx / unfinished', `${login.non2xx} / ${login.unfinished}`, `errors ${login.errors}, timeouts ${login.timeouts}`],
+    [
+      `bcrypt verify (cost ${login.bcrypt.cost})`,
+      `${round(login.bcrypt.sequential)} verif/s`,
+      login.bcrypt.offMainThread
+        ? `reference: one in flight; ${login.bcrypt.concurrency} in flight: ${round(login.bcrypt.parallel ?? 0)} verif/s`
+        : `reference: one in flight; hash-wasm is synchronous WASM on the main thread (event loop ${round(login.bcrypt.eventLoopUtilization * 100)}% busy), so no parallel figure`,
+    ],
+    ['logins ÷ verif/s', x(login.ratioVsBcrypt), 'one verification per login'],
+    ['login req/s by second', login.perSecond.join(' '), ''],
+    ['CPU during login load', `IdP ${login.idpCpuCores === null ? '?' : round(login.idpCpuCores, 2)}`, `autocannon ${round(login.loadGenCpuCores, 2)}, of ${os.cpus().length} cores`],
+    ['sign-up through the API', `${round(login.signupMs / login.users)} ms/user`, `${login.users} users in ${round(login.signupMs / 1000, 2)} s (one bcrypt hash each)`],
   ];
   const result = {
     date: new Date().toISOString(),
@@ -61,6 +79,7 @@ async function main() {
     elapsedS: (Date.now() - started) / 1000,
     coldStart: cold,
     refresh,
+    login,
   };
   const outDir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });
@@ -75,6 +94,14 @@ async function main() {
   if (refresh.childStderr.length) {
     console.log('\nIdP stderr during the refresh run:');
     for (const l of refresh.childStderr.slice(0, 20)) console.log(`  ${l}`);
+  }
+  if (login.errorSamples.length) {
+    console.log('\nlogin responses other than 200 finished (first distinct):');
+    for (const s of login.errorSamples) console.log(`  ${s.status} ${s.body}`);
+  }
+  if (login.childStderr.length) {
+    console.log('\nIdP stderr during the login run:');
+    for (const l of login.childStderr.slice(0, 20)) console.log(`  ${l}`);
   }
   console.log(`\nwrote bench/results/latest.json`);
 }

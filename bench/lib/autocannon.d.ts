@@ -24,17 +24,21 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
     connections: number;
   }
-  interface Request {
+  export interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Called before each request is built; may change it (e.g. the body). */
+    setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
     onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
+    /** Requests to make in all; overrides duration. */
+    amount?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;

@@ -34,6 +34,13 @@ export interface RunningCli {
   stop(): Promise<number | null>;
 }
 
+/** The console's bearer token: the `token` parameter of the console URL the CLI prints. */
+export function consoleTokenOf(consoleUrl: string): string {
+  const token = new URL(consoleUrl).searchParams.get('token');
+  if (!token) throw new Error(`no token in the console URL ${consoleUrl}`);
+  return token;
+}
+
 function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {

@@ -1,14 +1,16 @@
 /**
  * Gets a real refresh token the way an SPA would: discovery, code flow with PKCE for
- * `sandbox-spa`, signing up through the built-in pages (the tests' cookie-keeping agent).
+ * `sandbox-spa`, signing up through the built-in pages (the tests' cookie-keeping agent), which
+ * reads the e-mailed code from the outbox with the console token.
  */
 import * as oidc from 'openid-client';
-import { Agent, signInThroughPages } from '../../test/helpers/agent';
+import { Agent, signInThroughPages, registerConsoleToken } from '../../test/helpers/agent';
 
 export const SPA = 'sandbox-spa';
 const REDIRECT = 'http://localhost:3000/auth-redirect';
 
-export async function obtainRefreshToken(issuer: string): Promise<string> {
+export async function obtainRefreshToken(issuer: string, consoleToken: string): Promise<string> {
+  registerConsoleToken(issuer, consoleToken);
   const config = await oidc.discovery(new URL(issuer), SPA, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
