@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { bcrypt, bcryptVerify } from 'hash-wasm';
+import { bcryptHash, bcryptCompare } from './bcrypt-pool';
 
 /** bcrypt cost upstream uses (Go's bcrypt.DefaultCost). */
 export const BCRYPT_COST = 10;
@@ -14,7 +14,7 @@ export async function hashPassword(password: string): Promise<string> {
   const bytes = Buffer.from(password, 'utf8');
   if (bytes.length > PASSWORD_MAX_BYTES) throw new Error('password is too long');
   const digest = createHash('sha512').update(bytes).digest();
-  const hash = await bcrypt({ password: digest, salt: randomBytes(16), costFactor: BCRYPT_COST, outputType: 'encoded' });
+  const hash = await bcryptHash(digest, randomBytes(16), BCRYPT_COST);
   return `$bcrypt-sha512$${hash}`;
 }
 
@@ -24,10 +24,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   try {
     if (stored.startsWith('$bcrypt-sha512$')) {
       const digest = createHash('sha512').update(bytes).digest();
-      return await bcryptVerify({ password: digest, hash: stored.slice('$bcrypt-sha512$'.length) });
+      return await bcryptCompare(digest, stored.slice('$bcrypt-sha512$'.length));
     }
     // Plain bcrypt only reads the first 72 bytes of the password.
-    return await bcryptVerify({ password: bytes.subarray(0, 72), hash: stored });
+    return await bcryptCompare(bytes.subarray(0, 72), stored);
   } catch {
     return false;
   }
