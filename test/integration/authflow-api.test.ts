@@ -391,3 +391,50 @@ describe('Authentication Flow API: test mode fixed codes', () => {
     expect(await c.latestCode('someone@example.com')).not.toBe('111222');
   });
 });
+
+describe('Authentication Flow API: signup_login and flows declared in authgear.yaml', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) => {
+        doc.authentication_flow = {
+          login_flows: [
+            {
+              name: 'password_only',
+              steps: [
+                { name: 'identify_me', type: 'identify', one_of: [{ identification: 'email', steps: [{ type: 'authenticate', one_of: [{ authentication: 'primary_password' }] }] }] },
+                { type: 'check_account_status' },
+              ],
+            },
+          ],
+          // A declared `default` replaces the generated one: no e-mail verification at sign-up.
+          signup_flows: [{ name: 'default', steps: [{ name: 'id', type: 'identify', one_of: [{ identification: 'email', steps: [{ type: 'create_authenticator', one_of: [{ authentication: 'primary_password' }] }] }] }] }],
+        };
+      },
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  it('signup_login switches to signup for a new address and to login for a known one, replaying the input', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup_login');
+    expect(r.body.result).toMatchObject({ type: 'signup_login', action: { type: 'identify', data: { type: 'identification_data', options: [{ identification: 'email' }] } } });
+    r = await c.input(r.body.result.state_token, { identification: 'email', login_id: 'both@example.com' });
+    expect(r.body.result.type).toBe('signup');
+    expect(r.body.result.action.type).toBe('create_authenticator'); // the declared default signup flow: no verify step
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    expect(r.body.result.action.type).toBe('finished');
+
+    const again = await new FlowClient(idp.issuer, idp.consoleToken).create('signup_login', { batch_input: [{ identification: 'email', login_id: 'both@example.com' }] });
+    expect(again.body.result).toMatchObject({ type: 'login', name: 'default', action: { type: 'authenticate' } });
+  });
+
+  it('runs a flow declared under authentication_flow by its name', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'named@example.com' }, { authentication: 'primary_password', new_password: PASSWORD }] });
+    const r = await c.post('', { type: 'login', name: 'password_only', batch_input: [{ identification: 'email', login_id: 'named@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(r.body.result).toMatchObject({ type: 'login', name: 'password_only', action: { type: 'finished' } });
+    const missing = await c.post('', { type: 'reauth', name: 'password_only' });
+    expect(missing.body.error).toMatchObject({ reason: 'AuthenticationFlowFlowNotFound', info: { FlowType: 'reauth' } });
+  });
+});

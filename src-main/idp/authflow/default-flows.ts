@@ -94,6 +94,10 @@ export function defaultFlow(app: AppConfig, type: FlowType): FlowDefinition {
       };
     }
     case 'signup_login':
-      return { type, name: 'default', steps: [] };
+      return {
+        type,
+        name: 'default',
+        steps: [{ name: 'signup_login_identify', type: 'identify', one_of: loginIds.map((id) => ({ identification: id, signup_flow: 'default', login_flow: 'default' })) }],
+      };
   }
 }

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import type { IdpContext } from '../context';
 import type { HttpRequest } from '../http/types';
 import { ApiError } from '../errors';
-import type { BranchDef, FlowState, FlowType, StepDef, StepType } from './types';
+import type { BranchDef, FlowDefinition, FlowState, FlowType, StepDef, StepType } from './types';
 import type { Action, StepEnv, StepHandler } from './steps/step';
 import { defaultFlow } from './default-flows';
 import { flowNotFound, invalidValue, withFlowType } from './errors';
@@ -57,6 +57,18 @@ export function causesOf(errors: ErrorObject[] | null | undefined): unknown[] {
       kind: e.keyword,
       ...(e.keyword === 'required' ? { details: { missing: [(e.params as { missingProperty: string }).missingProperty] } } : {}),
     }));
+}
+
+/**
+ * A flow by type and name (spec authflow.md 4): one declared in `authentication_flow` wins, even
+ * over the generated `default`; any other name is AuthenticationFlowFlowNotFound.
+ */
+export function findFlow(ctx: IdpContext, type: FlowType, name: string): FlowDefinition {
+  const declared = ctx.config.app.authentication_flow[type]?.find((f) => f.name === name);
+  if (declared) return { type, name, steps: declared.steps };
+  const generated = name === 'default' ? defaultFlow(ctx.config.app, type) : undefined;
+  if (!generated || generated.steps.length === 0) throw new ApiError('NotFound', 'AuthenticationFlowFlowNotFound', 'flow not found', { FlowType: type });
+  return generated;
 }
 
 export interface FlowResult {
@@ -116,6 +128,13 @@ async function feedOne(env: Omit<StepEnv, 'step'>, input: Record<string, unknown
       return;
     }
     const r = await h.react({ ...env, step }, input as Record<string, any>);
+    if ('switchTo' in r) {
+      // The same input goes on into the flow signup_login chose.
+      const def = findFlow(env.ctx, r.switchTo.type, r.switchTo.name);
+      Object.assign(env.state, { type: r.switchTo.type, name: r.switchTo.name, frames: [{ steps: def.steps, index: 0 }], stage: {} });
+      await advance(env);
+      continue;
+    }
     if (r.done) complete(env.state, r.branch);
     await advance(env);
     if (!r.done) return;
@@ -142,9 +161,7 @@ export async function createFlow(
   input: { type: FlowType; name: string; urlQuery?: string; xRef?: string },
   cookies: string[],
 ): Promise<FlowResult> {
-  if (input.name !== 'default') throw new ApiError('NotFound', 'AuthenticationFlowFlowNotFound', 'flow not found', { FlowType: input.type });
-  const def = defaultFlow(ctx.config.app, input.type);
-  if (def.steps.length === 0) throw new ApiError('NotFound', 'AuthenticationFlowFlowNotFound', 'flow not found', { FlowType: input.type });
+  const def = findFlow(ctx, input.type, input.name);
   if ((input.type === 'signup' || input.type === 'promote') && ctx.config.app.authentication.public_signup_disabled) {
     throw new ApiError('Forbidden', 'AuthenticationFlowNoPublicSignup', 'public signup is disabled', { FlowType: input.type });
   }

@@ -18,6 +18,9 @@ export type StepType =
 
 export interface BranchDef {
   identification?: string;
+  /** signup_login: the flows to continue with when the login ID is new / already taken. */
+  signup_flow?: string;
+  login_flow?: string;
   authentication?: string;
   target_step?: string;
   on_failure?: 'error' | 'ignore';

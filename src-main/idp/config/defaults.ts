@@ -84,6 +84,9 @@ export function appWithDefaults(raw: Raw): AppConfig {
         force_change: raw.authenticator?.password?.force_change ?? true,
       },
     },
+    authentication_flow: Object.fromEntries(
+      ['signup', 'promote', 'login', 'signup_login', 'reauth', 'account_recovery'].map((t) => [t, raw.authentication_flow?.[`${t}_flows`] ?? []]),
+    ),
     test_mode: {
       oob_otp: {
         enabled: raw.test_mode?.oob_otp?.enabled ?? false,

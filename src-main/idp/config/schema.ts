@@ -123,6 +123,49 @@ export const appConfigSchema = {
         },
       },
     },
+    authentication_flow: {
+      type: 'object',
+      $defs: {
+        step: {
+          type: 'object',
+          required: ['type'],
+          properties: {
+            name: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+            type: { enum: ['identify', 'authenticate', 'create_authenticator', 'verify', 'check_account_status', 'terminate_other_sessions', 'change_password', 'view_recovery_code', 'select_destination', 'verify_account_recovery_code', 'reset_password'] },
+            target_step: { type: 'string' },
+            optional: bool,
+            one_of: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  identification: { enum: ['email', 'id_token'] },
+                  authentication: { enum: ['primary_password', 'primary_oob_otp_email', 'secondary_totp', 'recovery_code'] },
+                  target_step: { type: 'string' },
+                  signup_flow: { type: 'string' },
+                  login_flow: { type: 'string' },
+                  on_failure: { enum: ['error', 'ignore'] },
+                  steps: { type: 'array', items: { $ref: '#/properties/authentication_flow/$defs/step' } },
+                },
+              },
+            },
+          },
+        },
+      },
+      patternProperties: {
+        '^(signup|promote|login|signup_login|reauth|account_recovery)_flows$': {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'steps'],
+            properties: {
+              name: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+              steps: { type: 'array', items: { $ref: '#/properties/authentication_flow/$defs/step' } },
+            },
+          },
+        },
+      },
+    },
     test_mode: {
       type: 'object',
       properties: {
@@ -150,7 +193,7 @@ export const appConfigSchema = {
 
 /** Top-level sections read by the sandbox; any other known Authgear section is kept and reported. */
 export const SUPPORTED_SECTIONS = new Set([
-  'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session', 'test_mode',
+  'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session', 'test_mode', 'authentication_flow',
 ]);
 
 export const secretsSchema = {

@@ -1,3 +1,5 @@
+import type { FlowType, StepDef } from '../authflow/types';
+
 /** The subset of authgear.yaml the sandbox reads, with defaults applied (see config/defaults.ts). */
 
 export type ApplicationType =
@@ -68,6 +70,8 @@ export interface AppConfig {
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
   authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean } };
+  /** Flows declared in `authentication_flow`, by flow type (a `default` here replaces the generated one). */
+  authentication_flow: Partial<Record<FlowType, { name: string; steps: StepDef[] }[]>>;
   /** Upstream's test mode: fixed one-time codes for matching targets. */
   test_mode: { oob_otp: { enabled: boolean; rules: { regex: RegExp; fixed_code?: string }[] } };
   session: {

@@ -52,6 +52,10 @@ export const identify: StepHandler = {
     const identity = ctx.store.identities.findByLoginId('email', email);
     record(env, { identification: 'email', loginIdType: 'email', loginId: email });
     switch (state.type) {
+      case 'signup_login':
+        return identity
+          ? { done: false, switchTo: { type: 'login', name: branch.login_flow ?? 'default' } }
+          : { done: false, switchTo: { type: 'signup', name: branch.signup_flow ?? 'default' } };
       case 'signup':
       case 'promote': {
         if (!isValidEmail(raw)) throw invalidLoginId();

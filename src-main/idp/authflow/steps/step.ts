@@ -20,7 +20,11 @@ export interface Action {
   data: Record<string, unknown>;
 }
 
-export type Reaction = { done: true; branch?: BranchDef } | { done: false };
+export type Reaction =
+  | { done: true; branch?: BranchDef }
+  | { done: false }
+  /** signup_login: continue as another flow, replaying the same input (spec authflow.md 7.1). */
+  | { done: false; switchTo: { type: 'signup' | 'login'; name: string } };
 
 /**
  * One step type. `enter` runs when the step becomes current (send a code, or finish at once:
