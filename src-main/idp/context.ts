@@ -9,6 +9,7 @@ import type { OAuthSession } from './oauth/authorize/oauth-session';
 import type { AuthenticationInfo } from './session/authentication-info';
 import type { FlowState } from './authflow/types';
 import { OtpStore } from './authflow/otp';
+import { Lockout } from './authflow/lockout';
 
 /** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
 export interface IdpContext {
@@ -32,6 +33,7 @@ export interface IdpContext {
     flowStates: EphemeralMap<FlowState>;
     flows: EphemeralMap<true>;
     otp: OtpStore;
+    lockout: Lockout;
   };
 }
 
@@ -53,5 +55,6 @@ export function createEphemeral(clock: Clock): IdpContext['ephemeral'] {
     flowStates: new EphemeralMap(clock, 50_000),
     flows: new EphemeralMap(clock),
     otp: new OtpStore(clock),
+    lockout: new Lockout(),
   };
 }

@@ -438,3 +438,37 @@ describe('Authentication Flow API: signup_login and flows declared in authgear.y
     expect(missing.body.error).toMatchObject({ reason: 'AuthenticationFlowFlowNotFound', info: { FlowType: 'reauth' } });
   });
 });
+
+describe('Authentication Flow API: account lockout', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) =>
+        (doc.authentication.lockout = { max_attempts: 3, history_duration: '5m', minimum_duration: '1m', maximum_duration: '10m', backoff_factor: 2, lockout_type: 'per_user', password: { enabled: true } }),
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  it('locks after max_attempts failures, refuses even the right password while locked, and unlocks on the clock', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'locked@example.com' }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode('locked@example.com') });
+    await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    const attempt = (password: string) =>
+      new FlowClient(idp.issuer, idp.consoleToken).create('login', { batch_input: [{ identification: 'email', login_id: 'locked@example.com' }, { authentication: 'primary_password', password }] });
+    try {
+      expect((await attempt('wrong-1')).body.error.reason).toBe('InvalidCredentials');
+      expect((await attempt('wrong-2')).body.error.reason).toBe('InvalidCredentials');
+      const third = await attempt('wrong-3');
+      expect(third.status).toBe(429);
+      expect(third.body.error).toMatchObject({ name: 'TooManyRequest', reason: 'AccountLockout', info: { FlowType: 'login' } });
+      expect(Date.parse(third.body.error.info.until) - idp.ctx.clock.nowMs()).toBeGreaterThan(55_000);
+      expect((await attempt(PASSWORD)).body.error.reason).toBe('AccountLockout');
+      idp.ctx.clock.advance(61_000);
+      expect((await attempt(PASSWORD)).body.result.action.type).toBe('finished');
+      expect((await attempt('wrong-again')).body.error.reason).toBe('InvalidCredentials'); // the count was reset
+    } finally {
+      idp.ctx.clock.reset();
+    }
+  });
+});

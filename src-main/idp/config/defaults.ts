@@ -1,4 +1,5 @@
 import type { AppConfig, OAuthClientConfig, LoginIDKeyConfig } from './types';
+import { parseDuration } from './duration';
 
 /** Upstream's defaults (pkg/lib/config), applied to what authgear.yaml leaves out. */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME = 1800;
@@ -42,6 +43,19 @@ function loginIdKey(raw: Raw): LoginIDKeyConfig {
   };
 }
 
+function lockoutWithDefaults(raw: Raw | undefined): AppConfig['authentication']['lockout'] {
+  if (!raw || !(raw.max_attempts > 0)) return undefined;
+  return {
+    max_attempts: raw.max_attempts,
+    history_seconds: parseDuration(raw.history_duration) ?? 0,
+    minimum_seconds: parseDuration(raw.minimum_duration) ?? 0,
+    maximum_seconds: parseDuration(raw.maximum_duration) ?? 0,
+    backoff_factor: raw.backoff_factor ?? 1,
+    lockout_type: raw.lockout_type,
+    methods: (['password', 'totp', 'oob_otp', 'recovery_code'] as const).filter((m) => raw[m]?.enabled),
+  };
+}
+
 export function appWithDefaults(raw: Raw): AppConfig {
   const http = raw.http ?? {};
   const authn = raw.authentication ?? {};
@@ -63,6 +77,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
       secondary_authentication_mode: authn.secondary_authentication_mode ?? 'if_exists',
       public_signup_disabled: authn.public_signup_disabled ?? false,
       recovery_code: { disabled: authn.recovery_code?.disabled ?? false, count: authn.recovery_code?.count ?? 16 },
+      lockout: lockoutWithDefaults(authn.lockout),
     },
     identity: {
       login_id: { keys: (raw.identity?.login_id?.keys ?? [{ type: 'email' }]).map(loginIdKey) },

@@ -5,6 +5,8 @@
 const uri = { type: 'string', minLength: 1 };
 const bool = { type: 'boolean' };
 const seconds = { type: 'integer', minimum: 0 };
+const DURATION = '^(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?$';
+const lockoutMethod = { type: 'object', required: ['enabled'], properties: { enabled: bool } };
 
 export const CLIENT_FIELDS = [
   'client_id', 'name', 'client_name', 'x_application_type', 'redirect_uris',
@@ -73,6 +75,23 @@ export const appConfigSchema = {
         secondary_authentication_mode: { enum: ['disabled', 'if_exists', 'required'] },
         public_signup_disabled: bool,
         recovery_code: { type: 'object', properties: { disabled: bool, count: { type: 'integer', minimum: 10, maximum: 50 } } },
+        lockout: {
+          type: 'object',
+          properties: {
+            max_attempts: { type: 'integer', minimum: 0 },
+            history_duration: { type: 'string', pattern: DURATION },
+            minimum_duration: { type: 'string', pattern: DURATION },
+            maximum_duration: { type: 'string', pattern: DURATION },
+            backoff_factor: { type: 'number', minimum: 1 },
+            lockout_type: { enum: ['per_user', 'per_user_per_ip'] },
+            password: lockoutMethod,
+            totp: lockoutMethod,
+            oob_otp: lockoutMethod,
+            recovery_code: lockoutMethod,
+          },
+          if: { properties: { max_attempts: { minimum: 1 } }, required: ['max_attempts'] },
+          then: { required: ['history_duration', 'minimum_duration', 'maximum_duration', 'lockout_type'] },
+        },
       },
     },
     identity: {

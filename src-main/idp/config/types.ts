@@ -67,6 +67,16 @@ export interface AppConfig {
     secondary_authentication_mode: string;
     public_signup_disabled: boolean;
     recovery_code: { disabled: boolean; count: number };
+    /** Account lockout after failed attempts (off unless max_attempts > 0). */
+    lockout?: {
+      max_attempts: number;
+      history_seconds: number;
+      minimum_seconds: number;
+      maximum_seconds: number;
+      backoff_factor: number;
+      lockout_type: 'per_user' | 'per_user_per_ip';
+      methods: ('password' | 'totp' | 'oob_otp' | 'recovery_code')[];
+    };
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
   authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean } };

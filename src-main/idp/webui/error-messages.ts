@@ -19,6 +19,8 @@ export function errorMessages(t: Translate, e: unknown): string[] {
       return [t('error.invalid-code')];
     case 'RateLimited':
       return [t('error.rate-limited')];
+    case 'AccountLockout':
+      return [t('error.locked', { until: new Date(String(e.info?.until)).toUTCString() })];
     case 'AuthenticationFlowNotFound':
       return [t('error.flow-expired')];
     case 'ValidationFailed': {

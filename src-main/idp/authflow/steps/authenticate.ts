@@ -4,6 +4,7 @@ import { checkPasswordPolicy } from '../../user/password-policy';
 import { maskEmail } from '../masking';
 import { recordAuthenticator } from '../amr';
 import { verifyTotp } from '../../crypto/totp';
+import type { LockoutMethod } from '../lockout';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
 import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
@@ -56,6 +57,21 @@ function optionData(o: Option): Record<string, unknown> {
 
 function succeed(env: StepEnv, authentication: string): void {
   recordAuthenticator(env.state, authentication, env.ctx.clock.nowMs());
+  env.ctx.ephemeral.lockout.succeed(env.ctx, env.state.userId!, env.req.ip);
+}
+
+const LOCKOUT_METHOD: Record<string, LockoutMethod> = {
+  primary_password: 'password',
+  secondary_password: 'password',
+  primary_oob_otp_email: 'oob_otp',
+  secondary_totp: 'totp',
+  recovery_code: 'recovery_code',
+};
+
+/** Wrong credentials: counted for lockout (which may answer AccountLockout instead). */
+function wrong(env: StepEnv, authentication: string, type: string): ApiError {
+  env.ctx.ephemeral.lockout.fail(env.ctx, env.state.userId!, env.req.ip, LOCKOUT_METHOD[authentication]);
+  return new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: type });
 }
 
 /** `authenticate` for login and reauth. */
@@ -89,21 +105,18 @@ export const authenticate: StepHandler = {
     const { ctx, state } = env;
     if (state.stage.otp) {
       const chosen = state.stage.chosen!;
-      const r = await reactOtp(
-        env,
-        input,
-        () => new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'oob_otp_email' }),
-        () => succeed(env, chosen),
-      );
+      if (input.code !== undefined) env.ctx.ephemeral.lockout.check(ctx, state.userId!, env.req.ip, 'oob_otp');
+      const r = await reactOtp(env, input, () => wrong(env, chosen, 'oob_otp_email'), () => succeed(env, chosen));
       return r.done ? { done: true, branch: env.step.one_of![state.stage.option!] } : r;
     }
     const opts = options(env);
     const option = opts.find((o, i) => o.authentication === input.authentication && (input.index === undefined || input.index === i))!;
     const branch = env.step.one_of![option.branchIndex];
+    if (option.authentication !== 'primary_oob_otp_email') ctx.ephemeral.lockout.check(ctx, state.userId!, env.req.ip, LOCKOUT_METHOD[option.authentication]);
     if (option.authentication === 'primary_password') {
       const authenticator = ctx.store.authenticators.findPassword(state.userId!, 'primary');
       const ok = authenticator?.passwordHash ? await verifyPassword(String(input.password), authenticator.passwordHash) : false;
-      if (!ok) throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'password' });
+      if (!ok) throw wrong(env, option.authentication, 'password');
       // A password that no longer meets the policy must be changed (change_password step).
       if (checkPasswordPolicy(ctx.config.app.authenticator.password.policy, String(input.password)).length) state.passwordChangeReason = 'policy';
       succeed(env, option.authentication);
@@ -117,16 +130,14 @@ export const authenticate: StepHandler = {
     }
     if (option.authentication === 'secondary_totp') {
       const totp = ctx.store.authenticators.listByUser(state.userId!).find((a) => a.type === 'totp');
-      if (!totp || !verifyTotp(String(totp.data.secret), String(input.code), ctx.clock.nowMs())) {
-        throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'totp' });
-      }
+      if (!totp || !verifyTotp(String(totp.data.secret), String(input.code), ctx.clock.nowMs())) throw wrong(env, option.authentication, 'totp');
       succeed(env, option.authentication);
       return { done: true, branch };
     }
     // recovery_code: dashes, spaces and case are forgiven.
     const code = String(input.recovery_code).toUpperCase().replace(/[\s-]/g, '');
     const consumed = await ctx.store.db.write(() => ctx.store.recoveryCodes.consume(state.userId!, code, ctx.clock.nowMs()));
-    if (!consumed) throw new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'recovery_code' });
+    if (!consumed) throw wrong(env, option.authentication, 'recovery_code');
     succeed(env, option.authentication);
     return { done: true, branch };
   },

@@ -70,6 +70,7 @@ export const en = {
   'reauth.title': 'Confirm it is you',
   'reauth.subtitle': 'Enter your password to continue.',
   'error.invalid-code': 'The code is incorrect or has expired.',
+  'error.locked': 'Too many failed attempts. Try again after {until}.',
   'error.rate-limited': 'Please wait a moment before asking for another code.',
   'error.user-not-found': 'There is no account with this email address.',
   'error.flow-expired': 'This page has expired. Please start again.',
