@@ -472,3 +472,75 @@ describe('Authentication Flow API: account lockout', () => {
     }
   });
 });
+
+describe('Authentication Flow API: the remaining error reasons', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) => {
+        doc.authentication.secondary_authentication_mode = 'required';
+        addClient(doc, { client_id: 'picky', name: 'Picky', x_application_type: 'spa', redirect_uris: ['http://localhost:4001/cb'], x_authentication_flow_allowlist: { flows: [{ type: 'login', name: 'default' }] } });
+        addClient(doc, { client_id: 'grouped', name: 'Grouped', x_application_type: 'spa', redirect_uris: ['http://localhost:4002/cb'], x_authentication_flow_allowlist: { groups: [{ name: 'default' }] } });
+      },
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  async function newUser(email: string): Promise<void> {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: email }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode(email) });
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    r = await c.input(r.body.result.state_token, { authentication: 'secondary_totp' });
+    r = await c.input(r.body.result.state_token, { code: totpCode(r.body.result.action.data.secret, idp.ctx.clock.nowMs()) });
+    await c.input(r.body.result.state_token, { confirm_recovery_code: true });
+  }
+
+  it('AuthenticationFlowNotAllowed when a client allowlist does not list the flow', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    const denied = await c.create('signup', { url_query: 'client_id=picky' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toMatchObject({ name: 'Forbidden', reason: 'AuthenticationFlowNotAllowed', info: { FlowType: 'signup' } });
+    expect((await c.create('login', { url_query: 'client_id=picky' })).status).toBe(200);
+    expect((await c.create('signup', { url_query: 'client_id=grouped' })).status).toBe(200);
+  });
+
+  it('DisabledUser from check_account_status, with the reason', async () => {
+    await newUser('disabled@example.com');
+    const user = idp.ctx.store.identities.findByLoginId('email', 'disabled@example.com')!;
+    await idp.ctx.store.db.write(() => idp.ctx.store.users.setDisabled(user.userId, true, 'spam', idp.ctx.clock.nowMs()));
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    const secret = idp.ctx.store.authenticators.listByUser(user.userId).find((a) => a.type === 'totp')!.data.secret as string;
+    const r = await c.create('login', {
+      batch_input: [{ identification: 'email', login_id: 'disabled@example.com' }, { authentication: 'primary_password', password: PASSWORD }, { authentication: 'secondary_totp', code: totpCode(secret, idp.ctx.clock.nowMs()) }],
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatchObject({ name: 'Forbidden', reason: 'DisabledUser', info: { reason: 'spam', FlowType: 'login' } });
+  });
+
+  it('InvariantViolated / NoAuthenticator when a required step has nothing to offer', async () => {
+    await newUser('nototp@example.com');
+    const user = idp.ctx.store.identities.findByLoginId('email', 'nototp@example.com')!;
+    await idp.ctx.store.db.write(() => {
+      idp.ctx.store.db.run("DELETE FROM authenticator WHERE user_id = ? AND type = 'totp'", [user.userId]);
+      idp.ctx.store.db.run('DELETE FROM recovery_code WHERE user_id = ?', [user.userId]);
+    });
+    const r = await new FlowClient(idp.issuer, idp.consoleToken).create('login', { batch_input: [{ identification: 'email', login_id: 'nototp@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ name: 'Invalid', reason: 'InvariantViolated', info: { cause: { kind: 'NoAuthenticator' }, FlowType: 'login' } });
+  });
+});
+
+describe('Authentication Flow API: public sign-up disabled', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({ editConfig: (doc) => (doc.authentication.public_signup_disabled = true) });
+  });
+  afterAll(() => idp.dispose());
+
+  it('answers AuthenticationFlowNoPublicSignup', async () => {
+    const r = await new FlowClient(idp.issuer, idp.consoleToken).create('signup');
+    expect(r.status).toBe(403);
+    expect(r.body.error).toEqual({ name: 'Forbidden', reason: 'AuthenticationFlowNoPublicSignup', message: 'public signup is disabled', code: 403, info: { FlowType: 'signup' } });
+  });
+});

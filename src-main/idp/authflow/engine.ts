@@ -71,6 +71,20 @@ export function findFlow(ctx: IdpContext, type: FlowType, name: string): FlowDef
   return generated;
 }
 
+/**
+ * A client's `x_authentication_flow_allowlist` (spec authflow.md 4): the flow must be listed, or
+ * be named `default` when the client lists the group `default`. No allowlist allows everything.
+ * Groups other than `default` come from `ui.authentication_flow.groups`, which the sandbox does
+ * not read yet, so they allow nothing.
+ */
+function checkAllowlist(ctx: IdpContext, clientId: string | undefined, type: FlowType, name: string): void {
+  const allow = clientId ? ctx.config.app.oauth.clients.find((c) => c.client_id === clientId)?.x_authentication_flow_allowlist : undefined;
+  if (!allow) return;
+  const listed = (allow.flows ?? []).some((f) => f.type === type && f.name === name);
+  const byGroup = name === 'default' && (allow.groups ?? []).some((g) => g.name === 'default');
+  if (!listed && !byGroup) throw new ApiError('Forbidden', 'AuthenticationFlowNotAllowed', 'flow is not allowed', { FlowType: type });
+}
+
 export interface FlowResult {
   token: string;
   state: FlowState;
@@ -162,6 +176,9 @@ export async function createFlow(
   cookies: string[],
 ): Promise<FlowResult> {
   const def = findFlow(ctx, input.type, input.name);
+  const query0 = Object.fromEntries(new URLSearchParams(input.urlQuery ?? ''));
+  const oauth0 = ctx.ephemeral.oauthSessions.get(query0.x_ref ?? input.xRef ?? '');
+  checkAllowlist(ctx, query0.client_id || oauth0?.clientId, input.type, input.name);
   if ((input.type === 'signup' || input.type === 'promote') && ctx.config.app.authentication.public_signup_disabled) {
     throw new ApiError('Forbidden', 'AuthenticationFlowNoPublicSignup', 'public signup is disabled', { FlowType: input.type });
   }

@@ -44,6 +44,13 @@ const client = {
     x_custom_ui_uri: uri,
     x_pre_authenticated_url_enabled: bool,
     x_pre_authenticated_url_allowed_origins: { type: 'array', items: uri },
+    x_authentication_flow_allowlist: {
+      type: 'object',
+      properties: {
+        groups: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+        flows: { type: 'array', items: { type: 'object', required: ['type', 'name'], properties: { type: { type: 'string' }, name: { type: 'string' } } } },
+      },
+    },
   },
 };
 

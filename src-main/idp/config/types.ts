@@ -30,6 +30,7 @@ export interface OAuthClientConfig {
   x_custom_ui_uri?: string;
   x_pre_authenticated_url_enabled?: boolean;
   x_pre_authenticated_url_allowed_origins?: string[];
+  x_authentication_flow_allowlist?: { groups?: { name: string }[]; flows?: { type: string; name: string }[] };
 }
 
 export interface LoginIDKeyConfig {
