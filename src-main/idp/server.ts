@@ -17,6 +17,7 @@ import { handleEndSession } from './oauth/end-session';
 import { handleConsent } from './webui/consent';
 import { handleEntrypoint } from './webui/entrypoint';
 import { flowGet, flowPost, handleResetLink, FLOW_PATHS } from './webui/flow-routes';
+import { handleLoginLinkGet, handleLoginLinkPost } from './webui/login-link';
 import { handleLogoutGet, handleLogoutPost } from './webui/logout';
 import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
@@ -114,6 +115,8 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     route(['POST'], path, 'page', flowPost(type));
   }
   route(['GET'], '/authflow/v2/reset_password', 'page', handleResetLink);
+  route(['GET'], '/authflow/v2/verify_login_link', 'page', handleLoginLinkGet);
+  route(['POST'], '/authflow/v2/verify_login_link', 'page', handleLoginLinkPost);
   route(['GET'], '/logout', 'page', handleLogoutGet);
   route(['POST'], '/logout', 'page', handleLogoutPost);
   route(['GET'], '/settings', 'page', handleSettings);

@@ -544,3 +544,49 @@ describe('Authentication Flow API: public sign-up disabled', () => {
     expect(r.body.error).toEqual({ name: 'Forbidden', reason: 'AuthenticationFlowNoPublicSignup', message: 'public signup is disabled', code: 403, info: { FlowType: 'signup' } });
   });
 });
+
+describe('Authentication Flow API: e-mail login links', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) => {
+        doc.authentication.primary_authenticators = ['oob_otp_email'];
+        doc.authentication.secondary_authentication_mode = 'disabled';
+        doc.authenticator.oob_otp = { email: { email_otp_mode: 'login_link' } };
+      },
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  it('waits with can_check false, then the opened and approved link lets check finish the sign-in', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'link@example.com' }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode('link@example.com') }); // verification always uses a code
+    expect(r.body.result.action.type).toBe('create_authenticator');
+    await c.input(r.body.result.state_token, { authentication: 'primary_oob_otp_email' });
+
+    const l = new FlowClient(idp.issuer, idp.consoleToken);
+    let s = await l.create('login', { batch_input: [{ identification: 'email', login_id: 'link@example.com' }] });
+    expect(s.body.result.action.data.options[0]).toMatchObject({ authentication: 'primary_oob_otp_email', otp_form: 'link' });
+    s = await l.input(s.body.result.state_token, { authentication: 'primary_oob_otp_email', index: 0 });
+    expect(s.body.result.action.data).toMatchObject({ type: 'verify_oob_otp_data', otp_form: 'link', code_length: 32, can_check: false });
+    const [message] = await l.outbox('link@example.com');
+    expect(message.link).toBe(`${idp.issuer}/authflow/v2/verify_login_link?code=${message.code}`);
+    const early = await l.input(s.body.result.state_token, { check: true });
+    expect(early.body.result.action.data.can_check).toBe(false);
+
+    // Open the link in "another browser" and approve.
+    const { Agent, submit } = await import('../helpers/agent');
+    const browser = new Agent(idp.issuer);
+    const page = await browser.follow(message.link);
+    expect(page.body).toContain('Approve sign-in');
+    const approved = await submit(browser, page.body, {});
+    expect(approved.body).toContain('Sign-in approved.');
+
+    const polled = await l.post('/states', { state_token: s.body.result.state_token });
+    expect(polled.body.result.action.data.can_check).toBe(true);
+    const done = await l.input(s.body.result.state_token, { check: true });
+    expect(done.body.result.action.type).toBe('finished');
+    expect((await browser.follow(message.link)).res.status).toBe(400); // used once
+  });
+});

@@ -22,6 +22,8 @@ interface PendingCode {
   code: string;
   form: 'code' | 'link';
   used: boolean;
+  /** Login links: approved by opening the link (then the flow may `check`). */
+  approved?: boolean;
 }
 
 /** One-time codes and their resend cooldowns, in memory on the injectable clock. */
@@ -59,6 +61,34 @@ export class OtpStore {
     if (form === 'link') this.links.set(`${purpose}:${code}`, target, CODE_TTL[form]);
     this.cooldowns.set(key, this.clock.nowMs() + COOLDOWN_SECONDS * 1000, COOLDOWN_SECONDS);
     return code;
+  }
+
+  /** Opening a login link approves the pending sign-in of its target; false when the link is stale. */
+  approveLink(purpose: OtpPurpose, code: string): boolean {
+    const target = this.linkTarget(purpose, code);
+    const pending = target ? this.codes.get(`${purpose}:${target}`) : undefined;
+    if (!pending || pending.code !== code.trim() || pending.used) return false;
+    pending.approved = true;
+    return true;
+  }
+
+  /** A link that can still be approved: live, matching its target's pending code, not used. */
+  linkUsable(purpose: OtpPurpose, code: string): boolean {
+    const target = this.linkTarget(purpose, code);
+    const pending = target ? this.codes.get(`${purpose}:${target}`) : undefined;
+    return Boolean(pending && pending.code === code.trim() && !pending.used);
+  }
+
+  isApproved(purpose: OtpPurpose, target: string): boolean {
+    return Boolean(this.codes.get(`${purpose}:${target}`)?.approved);
+  }
+
+  /** Consumes an approved login link (the `check` input). */
+  consumeApproved(purpose: OtpPurpose, target: string): boolean {
+    const pending = this.codes.get(`${purpose}:${target}`);
+    if (!pending?.approved || pending.used) return false;
+    pending.used = true;
+    return true;
   }
 
   /** Checks an entered code (whitespace-trimmed); consumes it on success. */

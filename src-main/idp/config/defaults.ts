@@ -98,6 +98,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
         },
         force_change: raw.authenticator?.password?.force_change ?? true,
       },
+      oob_otp: { email: { email_otp_mode: raw.authenticator?.oob_otp?.email?.email_otp_mode ?? 'code' } },
     },
     authentication_flow: Object.fromEntries(
       ['signup', 'promote', 'login', 'signup_login', 'reauth', 'account_recovery'].map((t) => [t, raw.authentication_flow?.[`${t}_flows`] ?? []]),

@@ -126,6 +126,10 @@ export const appConfigSchema = {
     authenticator: {
       type: 'object',
       properties: {
+        oob_otp: {
+          type: 'object',
+          properties: { email: { type: 'object', properties: { email_otp_mode: { enum: ['code', 'login_link'] } } } },
+        },
         password: {
           type: 'object',
           properties: {

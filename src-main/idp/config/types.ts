@@ -80,7 +80,7 @@ export interface AppConfig {
     };
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
-  authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean } };
+  authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean }; oob_otp: { email: { email_otp_mode: 'code' | 'login_link' } } };
   /** Flows declared in `authentication_flow`, by flow type (a `default` here replaces the generated one). */
   authentication_flow: Partial<Record<FlowType, { name: string; steps: StepDef[] }[]>>;
   /** Upstream's test mode: fixed one-time codes for matching targets. */

@@ -47,6 +47,7 @@ function inputsFrom(type: FlowType, action: Action, form: Record<string, string>
   const otp = action.data.type === 'verify_oob_otp_data' || action.data.type === 'account_recovery_verify_code_data';
   if (otp) {
     if (form.x_action === 'resend') return [{ resend: true }];
+    if (form.x_action === 'check') return [{ check: true }];
     return [action.type === 'verify_account_recovery_code' ? { account_recovery_code: form.code ?? '' } : { code: form.code ?? '' }];
   }
   const option = action.data.options?.[Number(form.x_option ?? 0)];

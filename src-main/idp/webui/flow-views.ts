@@ -58,6 +58,12 @@ ${passwordHint(v, policy)}`;
 
 function otpEntry(v: FlowView, data: Record<string, any>, codeLabel = v.t('otp.field'), intro?: string): Raw {
   const wait = Math.max(0, Math.ceil((Date.parse(data.can_resend_at) - v.nowMs) / 1000));
+  if (data.type === 'verify_oob_otp_data' && data.otp_form === 'link') {
+    return h`<p>${v.t('link.sent', { target: data.masked_claim_value })}</p>
+<button class="primary" type="submit" name="x_action" value="check">${v.t('link.continue')}</button>
+<button class="secondary" type="submit" name="x_action" value="resend">${v.t('link.resend')}</button>
+${wait > 0 ? h`<p class="hint" id="resend-hint">${v.t('otp.resend-in', { seconds: wait })}</p>` : ''}`;
+  }
   const numeric = data.code_length === 6;
   return h`<p>${intro ?? v.t('otp.sent', { target: data.masked_claim_value ?? data.masked_display_name })}</p>
 <label for="code">${codeLabel}</label>

@@ -48,9 +48,13 @@ function options(env: StepEnv): Option[] {
   return out.length === 1 && out[0].authentication === 'recovery_code' ? [] : out;
 }
 
-function optionData(o: Option): Record<string, unknown> {
+function emailOtpForm(env: StepEnv): 'code' | 'link' {
+  return env.ctx.config.app.authenticator.oob_otp.email.email_otp_mode === 'login_link' ? 'link' : 'code';
+}
+
+function optionData(env: StepEnv, o: Option): Record<string, unknown> {
   if (o.authentication === 'primary_oob_otp_email') {
-    return { authentication: o.authentication, otp_form: 'code', masked_display_name: maskEmail(o.email!), channels: ['email'] };
+    return { authentication: o.authentication, otp_form: emailOtpForm(env), masked_display_name: maskEmail(o.email!), channels: ['email'] };
   }
   return { authentication: o.authentication };
 }
@@ -87,7 +91,7 @@ export const authenticate: StepHandler = {
     if (env.state.stage.otp) return { type: 'authenticate', authentication: env.state.stage.chosen, data: verifyOtpData(env) };
     return {
       type: 'authenticate',
-      data: { type: 'authentication_data', options: options(env).map(optionData), device_token_enabled: false },
+      data: { type: 'authentication_data', options: options(env).map((o) => optionData(env, o)), device_token_enabled: false },
     };
   },
   schema(env) {
@@ -125,7 +129,7 @@ export const authenticate: StepHandler = {
     if (option.authentication === 'primary_oob_otp_email') {
       state.stage.option = option.branchIndex;
       state.stage.chosen = option.authentication;
-      await startOtp(env, 'authenticate-primary-oob', option.email!, 'code');
+      await startOtp(env, 'authenticate-primary-oob', option.email!, emailOtpForm(env));
       return WAIT;
     }
     if (option.authentication === 'secondary_totp') {

@@ -25,7 +25,7 @@ export function verifyOtpData(env: StepEnv): Record<string, unknown> {
     masked_claim_value: maskEmail(otp.target),
     code_length: otp.form === 'code' ? 6 : 32,
     can_resend_at: canResendAtString(env.ctx, env.ctx.ephemeral.otp, otp.purpose as OtpPurpose, otp.target),
-    can_check: false,
+    can_check: otp.form === 'link' && env.ctx.ephemeral.otp.isApproved(otp.purpose as OtpPurpose, otp.target),
     failed_attempt_rate_limit_exceeded: false,
     delivery_status: 'sent',
   };
@@ -35,6 +35,7 @@ export const OTP_INPUT_SCHEMA = {
   oneOf: [
     { type: 'object', properties: { code: { type: 'string', minLength: 1 } }, required: ['code'] },
     { type: 'object', properties: { resend: { const: true } }, required: ['resend'] },
+    { type: 'object', properties: { check: { const: true } }, required: ['check'] },
   ],
 };
 
@@ -49,6 +50,12 @@ export async function reactOtp(env: StepEnv, input: Record<string, any>, wrong: 
     const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, otp.target, otp.form, false);
     if (code) await sendToOutbox(env.ctx, { to: otp.target, purpose, form: otp.form, code, userId: env.state.userId });
     return WAIT;
+  }
+  if (input.check === true) {
+    // Link form: the sign-in goes on once the link was opened and approved (spec authflow.md 7.6).
+    if (otp.form !== 'link' || !env.ctx.ephemeral.otp.consumeApproved(purpose, otp.target)) return WAIT;
+    onSuccess();
+    return DONE;
   }
   if (env.ctx.ephemeral.otp.verify(purpose, otp.target, String(input.code)) !== 'ok') throw wrong();
   onSuccess();

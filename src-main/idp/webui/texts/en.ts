@@ -87,6 +87,15 @@ export const en = {
   'recovery-code.confirm': 'I have saved these codes',
   'recovery-code.use': 'Use a recovery code instead',
   'recovery-code.field': 'Recovery code',
+  'link.sent': 'We sent a sign-in link to {target}. Open it (find it in the sandbox outbox), then continue here.',
+  'link.continue': 'I opened the link',
+  'link.resend': 'Send a new link',
+  'link.not-yet': 'The link has not been opened yet.',
+  'link.approve-title': 'Approve sign-in',
+  'link.approve-question': 'Approve the sign-in that asked for this link?',
+  'link.approve': 'Approve',
+  'link.approved': 'Sign-in approved. Return to the page where you started and continue.',
+  'link.invalid': 'This link is invalid or has expired.',
   'footer.sandbox': 'Local Authgear Sandbox: messages are never sent, data stays on this machine.',
 } as const;
 
