@@ -1,17 +1,9 @@
 import { open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StartupError } from '../errors';
+import { isProcessRunning } from './process-alive';
 
 const LOCK = 'sandbox.lock';
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e.code === 'EPERM';
-  }
-}
 
 /**
  * One sandbox per data directory: two processes flushing the same sandbox.db would silently
@@ -29,7 +21,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (e: any) {
       if (e.code !== 'EEXIST') throw new StartupError(`cannot lock data directory ${dataDir}: ${e.code ?? e.message}`);
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isSafeInteger(pid) && pid > 0 && isRunning(pid)) {
+      if (Number.isSafeInteger(pid) && pid > 0 && isProcessRunning(pid)) {
         throw new StartupError(`data directory ${dataDir} is in use by another Authgear Sandbox (pid ${pid})`);
       }
       await unlink(path).catch(() => {});

@@ -1,5 +1,6 @@
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isProcessRunning } from './process-alive';
 
 /** The temporary file a process writes before renaming it over `path`. */
 function tempName(path: string, pid: number): string {
@@ -36,15 +37,6 @@ export async function writeFileDurably(path: string, data: Uint8Array): Promise<
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e.code === 'EPERM';
-  }
-}
-
 /**
  * Deletes the temporary files that writers killed in the middle of `writeFileDurably` left next
  * to `path` (each a full copy of the database). Files of a process still running are kept.
@@ -61,7 +53,7 @@ export async function removeStaleTempFiles(path: string): Promise<void> {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
     if (!Number.isSafeInteger(pid) || pid <= 0 || tempName(basename(path), pid) !== name) continue;
-    if (pid !== process.pid && isRunning(pid)) continue;
+    if (pid !== process.pid && isProcessRunning(pid)) continue;
     await unlink(join(dirname(path), name)).catch(() => {});
   }
 }
