@@ -46,7 +46,14 @@ async function serve(argv: string[]): Promise<void> {
   }
   let idp: RunningIdp;
   try {
-    idp = await startIdp({ dataDir: values.data ?? defaultDataDir(), port, host: values.host, onNotice: (l) => process.stderr.write(`notice: ${l}\n`) });
+    idp = await startIdp({
+      dataDir: values.data ?? defaultDataDir(),
+      port,
+      host: values.host,
+      onNotice: (l) => process.stderr.write(`notice: ${l}\n`),
+      // Nothing is really sent: show each code or link where the developer is looking.
+      onOutbox: (m) => process.stderr.write(`outbox: ${m.channel} to ${m.recipient} (${m.messageType}): ${m.link ?? `code ${m.code}`}\n`),
+    });
   } catch (e) {
     if (e instanceof StartupError || e instanceof ConfigError) fail(e.message);
     throw e;

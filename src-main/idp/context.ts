@@ -8,6 +8,7 @@ import type { CodeGrant } from './oauth/code-grant';
 import type { OAuthSession } from './oauth/authorize/oauth-session';
 import type { AuthenticationInfo } from './session/authentication-info';
 import type { FlowState } from './authflow/types';
+import type { OutboxMessage } from './store/repos/outbox';
 import { OtpStore } from './authflow/otp';
 import { Lockout } from './authflow/lockout';
 
@@ -24,6 +25,8 @@ export interface IdpContext {
   consoleToken: string;
   /** Secret for CSRF tokens of the built-in pages. */
   csrfSecret: Buffer;
+  /** Told about every message put in the outbox (the CLI prints them). */
+  onOutbox?: (m: OutboxMessage) => void;
   ephemeral: {
     codes: EphemeralMap<CodeGrant>;
     oauthSessions: EphemeralMap<OAuthSession>;

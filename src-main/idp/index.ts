@@ -15,6 +15,7 @@ import { buildServer } from './server';
 import { allowedHosts } from './http/host-check';
 import { StartupError } from './errors';
 import { lockDataDir } from './store/dir-lock';
+import type { OutboxMessage } from './store/repos/outbox';
 
 export interface StartOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export interface StartOptions {
   random?: Random;
   /** Receives one-line start-up notices (unsupported config sections...). Default: console.warn. */
   onNotice?: (line: string) => void;
+  /** Told about every message the sandbox "sends" (codes and links land in the outbox). */
+  onOutbox?: (m: OutboxMessage) => void;
 }
 
 export interface RunningIdp {
@@ -125,6 +128,7 @@ async function start(opts: StartOptions, dataDir: string, clock: Clock, random: 
     keys: await SigningKeys.load(config.secrets.oauthKeys),
     consoleToken: random.token(),
     csrfSecret: randomBytes(32),
+    onOutbox: opts.onOutbox,
     ephemeral: createEphemeral(clock),
   };
   const hosts = new Set<string>();

@@ -255,6 +255,8 @@ ui:
     const agent = new Agent(cli.issuer);
     const user = { email: 'term@example.com', password: 'password-1234' };
     const form = await prepareSignUp(agent, user.email);
+    // Codes are printed where the developer is looking, besides landing in the outbox.
+    expect(cli.stderr()).toMatch(/^outbox: email to term@example\.com \(verification\): code \d{6}$/m);
     const body = new URLSearchParams({ x_csrf_token: form.csrf, x_state_token: form.token, new_password: user.password }).toString();
 
     // A browser-like client: keeps its connection alive after the answer.

@@ -3,6 +3,7 @@ import { EphemeralMap } from '../ephemeral';
 import type { Clock } from '../clock';
 import { ApiError } from '../errors';
 import { rfc3339 } from '../user/claims';
+import type { OutboxMessage } from '../store/repos/outbox';
 
 /** Upstream's defaults (spec authflow.md 6.4, 10). */
 const COOLDOWN_SECONDS = 60;
@@ -128,19 +129,19 @@ export async function sendToOutbox(
     'forgot-password': 'Reset your password',
   };
   const body = link ? `${subjects[m.purpose]}: ${link}\n(code: ${m.code})` : `${subjects[m.purpose]}: ${m.code}`;
-  await ctx.store.db.write(() =>
-    ctx.store.outbox.insert({
-      id: ctx.random.uuid(),
-      createdAt: ctx.clock.nowMs(),
-      channel: 'email',
-      recipient: m.to,
-      messageType: m.purpose,
-      otpForm: m.form,
-      code: m.code,
-      link,
-      userId: m.userId ?? null,
-      subject: subjects[m.purpose],
-      bodyText: body,
-    }),
-  );
+  const message: OutboxMessage = {
+    id: ctx.random.uuid(),
+    createdAt: ctx.clock.nowMs(),
+    channel: 'email',
+    recipient: m.to,
+    messageType: m.purpose,
+    otpForm: m.form,
+    code: m.code,
+    link,
+    userId: m.userId ?? null,
+    subject: subjects[m.purpose],
+    bodyText: body,
+  };
+  await ctx.store.db.write(() => ctx.store.outbox.insert(message));
+  ctx.onOutbox?.(message);
 }
