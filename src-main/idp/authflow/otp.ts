@@ -45,22 +45,28 @@ export class OtpStore {
     return this.links.get(`${purpose}:${code.trim()}`);
   }
 
-  /** When a new code may be sent to this target for this purpose (ms). */
-  canResendAt(purpose: OtpPurpose, target: string): number {
-    return this.cooldowns.get(`${purpose}:${target}`) ?? this.clock.nowMs();
+  /** The cooldowns a send must respect: per target, and per flow (spec authflow.md 10). */
+  private cooldownKeys(purpose: OtpPurpose, target: string, flowId: string): string[] {
+    return [`${purpose}:${target}`, `flow:${flowId}:${purpose}`];
   }
 
-  /** Creates a code unless the cooldown forbids it; `swallowCooldown` on first entry (spec 7.6). */
-  issue(ctx: IdpContext, purpose: OtpPurpose, target: string, form: 'code' | 'link', swallowCooldown: boolean): string | undefined {
+  /** When a new code may be sent (ms): the later end of the target's and the flow's cooldowns. */
+  canResendAt(purpose: OtpPurpose, target: string, flowId: string): number {
+    return Math.max(this.clock.nowMs(), ...this.cooldownKeys(purpose, target, flowId).map((k) => this.cooldowns.get(k) ?? 0));
+  }
+
+  /** Creates a code unless a cooldown forbids it; `swallowCooldown` on first entry (spec 7.6). */
+  issue(ctx: IdpContext, purpose: OtpPurpose, target: string, form: 'code' | 'link', swallowCooldown: boolean, flowId: string): string | undefined {
     const key = `${purpose}:${target}`;
-    if (this.cooldowns.get(key) !== undefined) {
+    const cooldowns = this.cooldownKeys(purpose, target, flowId);
+    if (cooldowns.some((k) => this.cooldowns.get(k) !== undefined)) {
       if (swallowCooldown) return undefined;
       throw new ApiError('TooManyRequest', 'RateLimited', 'request rate limited', { bucket_name: COOLDOWN_BUCKET[purpose] });
     }
     const code = form === 'code' ? (fixedCode(ctx, target) ?? ctx.random.string(6, '0123456789')) : ctx.random.string(32, LINK_ALPHABET);
     this.codes.set(key, { code, form, used: false }, CODE_TTL[form]);
     if (form === 'link') this.links.set(`${purpose}:${code}`, target, CODE_TTL[form]);
-    this.cooldowns.set(key, this.clock.nowMs() + COOLDOWN_SECONDS * 1000, COOLDOWN_SECONDS);
+    for (const k of cooldowns) this.cooldowns.set(k, this.clock.nowMs() + COOLDOWN_SECONDS * 1000, COOLDOWN_SECONDS);
     return code;
   }
 
@@ -110,8 +116,8 @@ function fixedCode(ctx: IdpContext, target: string): string | undefined {
   return t.rules.find((r) => r.regex.test(target))?.fixed_code;
 }
 
-export function canResendAtString(ctx: IdpContext, store: OtpStore, purpose: OtpPurpose, target: string): string {
-  return rfc3339(Math.max(store.canResendAt(purpose, target), ctx.clock.nowMs()));
+export function canResendAtString(ctx: IdpContext, store: OtpStore, purpose: OtpPurpose, target: string, flowId: string): string {
+  return rfc3339(store.canResendAt(purpose, target, flowId));
 }
 
 /** Writes the message the IdP would send to the outbox (spec authflow.md 11). */

@@ -38,7 +38,7 @@ const PURPOSE = 'forgot-password' as const;
 async function send(env: StepEnv, swallowCooldown: boolean): Promise<void> {
   const r = env.state.recovery!;
   const d = r.destination!;
-  const code = env.ctx.ephemeral.otp.issue(env.ctx, PURPOSE, d.target, d.otp_form, swallowCooldown);
+  const code = env.ctx.ephemeral.otp.issue(env.ctx, PURPOSE, d.target, d.otp_form, swallowCooldown, env.state.flowId);
   if (code && r.userId) await sendToOutbox(env.ctx, { to: d.target, purpose: PURPOSE, form: d.otp_form, code, userId: r.userId });
 }
 
@@ -57,7 +57,7 @@ export const verifyAccountRecoveryCode: StepHandler = {
         channel: d.channel,
         otp_form: d.otp_form,
         code_length: d.otp_form === 'code' ? 6 : 32,
-        can_resend_at: canResendAtString(env.ctx, env.ctx.ephemeral.otp, PURPOSE, d.target),
+        can_resend_at: canResendAtString(env.ctx, env.ctx.ephemeral.otp, PURPOSE, d.target, env.state.flowId),
         failed_attempt_rate_limit_exceeded: false,
       },
     };

@@ -12,7 +12,7 @@ import { WAIT, DONE } from './step';
 export async function startOtp(env: StepEnv, purpose: OtpPurpose, target: string, form: 'code' | 'link', send = true): Promise<void> {
   env.state.stage.otp = { purpose, target, form, channel: 'email' };
   if (!send) return;
-  const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, target, form, true);
+  const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, target, form, true, env.state.flowId);
   if (code) await sendToOutbox(env.ctx, { to: target, purpose, form, code, userId: env.state.userId });
 }
 
@@ -24,7 +24,7 @@ export function verifyOtpData(env: StepEnv): Record<string, unknown> {
     otp_form: otp.form,
     masked_claim_value: maskEmail(otp.target),
     code_length: otp.form === 'code' ? 6 : 32,
-    can_resend_at: canResendAtString(env.ctx, env.ctx.ephemeral.otp, otp.purpose as OtpPurpose, otp.target),
+    can_resend_at: canResendAtString(env.ctx, env.ctx.ephemeral.otp, otp.purpose as OtpPurpose, otp.target, env.state.flowId),
     can_check: otp.form === 'link' && env.ctx.ephemeral.otp.isApproved(otp.purpose as OtpPurpose, otp.target),
     failed_attempt_rate_limit_exceeded: false,
     delivery_status: 'sent',
@@ -47,7 +47,7 @@ export async function reactOtp(env: StepEnv, input: Record<string, any>, wrong: 
   const otp = env.state.stage.otp!;
   const purpose = otp.purpose as OtpPurpose;
   if (input.resend === true) {
-    const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, otp.target, otp.form, false);
+    const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, otp.target, otp.form, false, env.state.flowId);
     if (code) await sendToOutbox(env.ctx, { to: otp.target, purpose, form: otp.form, code, userId: env.state.userId });
     return WAIT;
   }
