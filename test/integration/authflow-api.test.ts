@@ -590,3 +590,45 @@ describe('Authentication Flow API: e-mail login links', () => {
     expect((await browser.follow(message.link)).res.status).toBe(400); // used once
   });
 });
+
+describe('Authentication Flow API: usernames beside e-mail', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({ editConfig: (doc) => (doc.identity.login_id.keys = [{ type: 'email', key: 'email' }, { type: 'username', key: 'username' }]) });
+  });
+  afterAll(() => idp.dispose());
+
+  it('signs up and in with a username (no verification), validates it, and refuses duplicates case-insensitively', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup');
+    expect(r.body.result.action.data.options).toEqual([{ identification: 'email' }, { identification: 'username' }]);
+    const bad = await c.input(r.body.result.state_token, { identification: 'username', login_id: 'no spaces please' });
+    expect(bad.body.error).toMatchObject({ reason: 'ValidationFailed', message: 'invalid login ID', info: { causes: [{ location: '/login_id', kind: 'format', details: { format: 'username' } }] } });
+    r = await c.input(r.body.result.state_token, { identification: 'username', login_id: 'Ada_Lovelace' });
+    expect(r.body.result.action.type).toBe('create_authenticator'); // nothing to verify for a username
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    expect(r.body.result.action.type).toBe('finished');
+    const info = await (await fetch(`${idp.issuer}/oauth2/userinfo`, { headers: { cookie: `session=${c.cookies.get('session')}` } })).json();
+    expect(info.preferred_username).toBe('ada_lovelace');
+    expect(info.email).toBeUndefined();
+
+    const dup = await new FlowClient(idp.issuer, idp.consoleToken).create('signup', { batch_input: [{ identification: 'username', login_id: 'ADA_LOVELACE' }] });
+    expect(dup.body.error).toMatchObject({ reason: 'InvariantViolated', info: { LoginIDTypeIncoming: 'username', cause: { kind: 'DuplicatedIdentity' } } });
+    const login = await new FlowClient(idp.issuer, idp.consoleToken).create('login', { batch_input: [{ identification: 'username', login_id: 'ada_lovelace' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(login.body.result.action.type).toBe('finished');
+    const unknown = await new FlowClient(idp.issuer, idp.consoleToken).create('login', { batch_input: [{ identification: 'username', login_id: 'nobody' }] });
+    expect(unknown.body.error).toMatchObject({ reason: 'UserNotFound', info: { LoginIDTypeIncoming: 'username' } });
+  });
+
+  it('the built-in sign-in page takes an e-mail or a username in one field', async () => {
+    const { Agent, submit } = await import('../helpers/agent');
+    const { pkcePair } = await import('../helpers/pkce');
+    await new FlowClient(idp.issuer, idp.consoleToken).create('signup', { batch_input: [{ identification: 'username', login_id: 'grace' }, { authentication: 'primary_password', new_password: PASSWORD }] });
+    const agent = new Agent(idp.issuer);
+    const url = `${idp.issuer}/oauth2/authorize?${new URLSearchParams({ client_id: 'sandbox-spa', redirect_uri: 'http://localhost:3000/auth-redirect', response_type: 'code', scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', x_page: 'login' })}`;
+    const page = await agent.follow(url);
+    expect(page.body).toContain('Email address or username');
+    const done = await submit(agent, page.body, { login_id: 'Grace', password: PASSWORD });
+    expect(done.url).toMatch(/^http:\/\/localhost:3000\/auth-redirect\?code=/);
+  });
+});

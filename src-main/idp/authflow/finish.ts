@@ -13,8 +13,10 @@ async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
   const now = ctx.clock.nowMs();
   const userId = ctx.random.uuid();
   await ctx.store.db.write(() => {
-    ctx.store.users.insert({ id: userId, createdAt: now, updatedAt: now, lastLoginAt: now, isDisabled: false, disableReason: null, standardAttributes: { email: p.loginId }, customAttributes: {} });
-    ctx.store.identities.insert({ id: ctx.random.uuid(), userId, type: 'login_id', loginIdKey: p.loginIdKey, loginIdType: p.loginIdType, loginId: p.loginId, originalLoginId: p.originalLoginId, claims: { email: p.loginId }, createdAt: now, updatedAt: now });
+    // The login ID's claim becomes the matching standard attribute, as upstream populates them.
+    const claim = { [p.loginIdType === 'username' ? 'preferred_username' : 'email']: p.loginId };
+    ctx.store.users.insert({ id: userId, createdAt: now, updatedAt: now, lastLoginAt: now, isDisabled: false, disableReason: null, standardAttributes: claim, customAttributes: {} });
+    ctx.store.identities.insert({ id: ctx.random.uuid(), userId, type: 'login_id', loginIdKey: p.loginIdKey, loginIdType: p.loginIdType, loginId: p.loginId, originalLoginId: p.originalLoginId, claims: claim, createdAt: now, updatedAt: now });
     for (const c of p.verified) ctx.store.verifiedClaims.insert({ id: ctx.random.uuid(), userId, name: c.name, value: c.value, createdAt: now });
     p.authenticators.forEach((a, i) =>
       ctx.store.authenticators.insert({

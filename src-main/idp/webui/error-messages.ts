@@ -26,6 +26,7 @@ export function errorMessages(t: Translate, e: unknown): string[] {
     case 'ValidationFailed': {
       const causes = (e.info?.causes as { location?: string }[]) ?? [];
       if (causes.some((c) => c.location?.endsWith('password'))) return [t('error.password-too-long')];
+      if (causes.some((c) => (c as { details?: { format?: string } }).details?.format === 'username')) return [t('error.invalid-username')];
       return [e.message === 'invalid login ID' ? t('error.invalid-email') : t('error.generic')];
     }
     case 'PasswordPolicyViolated':

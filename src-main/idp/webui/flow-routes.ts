@@ -53,7 +53,11 @@ function inputsFrom(type: FlowType, action: Action, form: Record<string, string>
   const option = action.data.options?.[Number(form.x_option ?? 0)];
   switch (action.type) {
     case 'identify': {
-      const identify = { identification: 'email', login_id: form.email ?? '' };
+      // One field for e-mail or username: an @ means e-mail (as upstream's UI decides).
+      const ids = ((action.data.options ?? []) as { identification: string }[]).map((o) => o.identification);
+      const value = form.login_id ?? form.email ?? '';
+      const identification = ids.includes('username') && (!ids.includes('email') || !value.includes('@')) ? 'username' : 'email';
+      const identify = { identification, login_id: value };
       return type === 'login' && form.password ? [identify, { authentication: 'primary_password', password: form.password }] : [identify];
     }
     case 'authenticate':
@@ -136,8 +140,8 @@ export function flowPost(type: FlowType) {
     } catch {
       return pageResult(400, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.flow-expired')));
     }
-    if (!csrfValid(ctx, req, form.x_csrf_token)) return render(ctx, req, pc, type, current, { status: 403, errors: [pc.t('error.csrf')], email: form.email });
-    if (pc.expired) return render(ctx, req, pc, type, current, { status: 400, errors: [pc.t('error.oauth-session-expired')], email: form.email });
+    if (!csrfValid(ctx, req, form.x_csrf_token)) return render(ctx, req, pc, type, current, { status: 403, errors: [pc.t('error.csrf')], email: form.login_id ?? form.email });
+    if (pc.expired) return render(ctx, req, pc, type, current, { status: 400, errors: [pc.t('error.oauth-session-expired')], email: form.login_id ?? form.email });
     const cookies: string[] = [];
     let r: FlowResult;
     try {
@@ -149,9 +153,9 @@ export function flowPost(type: FlowType) {
       const again = { token: current.token, state: load(ctx, current.token) };
       // With e-mail and password on one form, an unknown address reads like a wrong password.
       if (e.reason === 'UserNotFound' && form.password) {
-        return render(ctx, req, pc, type, again, { status: 401, errors: [pc.t('error.invalid-credentials')], email: form.email, cookies });
+        return render(ctx, req, pc, type, again, { status: 401, errors: [pc.t('error.invalid-credentials')], email: form.login_id ?? form.email, cookies });
       }
-      return render(ctx, req, pc, type, again, { status: e.status, errors: errorMessages(pc.t, e), email: form.email, cookies });
+      return render(ctx, req, pc, type, again, { status: e.status, errors: errorMessages(pc.t, e), email: form.login_id ?? form.email, cookies });
     }
     if (r.state.finished) return finished(ctx, req, pc, r, cookies);
     return render(ctx, req, pc, type, r, { cookies });

@@ -73,6 +73,19 @@ ${wait > 0 ? h`<p class="hint" id="resend-hint">${v.t('otp.resend-in', { seconds
 ${wait > 0 ? h`<p class="hint" id="resend-hint">${v.t('otp.resend-in', { seconds: wait })}</p>` : ''}`;
 }
 
+/** The login ID field: e-mail, username, or either, as the flow's identify options allow. */
+function loginIdField(v: FlowView, action: ActionJson, autofocus: boolean): Raw {
+  const ids = ((action.data.options ?? []) as { identification: string }[]).map((o) => o.identification);
+  const username = ids.includes('username');
+  const email = ids.includes('email');
+  if (!username) {
+    return h`<label for="email">${v.t('field.email')}</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" ${autofocus ? 'autofocus' : ''}>`;
+  }
+  return h`<label for="login_id">${email ? v.t('field.email-or-username') : v.t('field.username')}</label>
+<input id="login_id" name="login_id" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${v.email ?? ''}" ${autofocus ? 'autofocus' : ''}>`;
+}
+
 function identifyPage(v: FlowView, action: ActionJson): Raw {
   const t = v.t;
   if (v.flowType === 'account_recovery') {
@@ -84,15 +97,12 @@ ${form(v, h`<label for="email">${t('field.email')}</label>
   }
   if (v.flowType === 'signup') {
     return h`${header(v, t('signup.title'))}
-${form(v, h`<label for="email">${t('field.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" autofocus>
+${form(v, h`${loginIdField(v, action, true)}
 <button class="primary" type="submit">${t('signup.submit')}</button>`)}
 <p class="alt">${t('signup.have-account')} <a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`;
   }
-  void action;
   return h`${header(v, t('login.title'))}
-${form(v, h`<label for="email">${t('field.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" ${v.email ? '' : 'autofocus'}>
+${form(v, h`${loginIdField(v, action, !v.email)}
 ${v.passwordOnLogin ? h`<label for="password">${t('field.password')}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" ${v.email ? 'autofocus' : ''}>` : ''}
 <button class="primary" type="submit">${t('login.submit')}</button>`)}

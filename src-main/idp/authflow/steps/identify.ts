@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors';
-import { normalizeEmail, isValidEmail } from '../../user/login-id';
+import { normalizeEmail, isValidEmail, normalizeUsername, isValidUsername } from '../../user/login-id';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema } from './step';
 
@@ -7,9 +7,9 @@ function options(env: StepEnv) {
   return (env.step.one_of ?? []).filter((b) => b.identification);
 }
 
-function invalidLoginId(): ApiError {
+function invalidLoginId(type: string): ApiError {
   return new ApiError('Invalid', 'ValidationFailed', 'invalid login ID', {
-    causes: [{ location: '/login_id', kind: 'format', details: { format: 'email' } }],
+    causes: [{ location: '/login_id', kind: 'format', details: { format: type } }],
   });
 }
 
@@ -48,9 +48,10 @@ export const identify: StepHandler = {
       return { done: true, branch };
     }
     const raw = String(input.login_id);
-    const email = normalizeEmail(raw);
-    const identity = ctx.store.identities.findByLoginId('email', email);
-    record(env, { identification: 'email', loginIdType: 'email', loginId: email });
+    const type = input.identification as 'email' | 'username';
+    const loginId = type === 'email' ? normalizeEmail(raw) : normalizeUsername(raw);
+    const identity = ctx.store.identities.findByLoginId(type, loginId);
+    record(env, { identification: type, loginIdType: type, loginId });
     switch (state.type) {
       case 'signup_login':
         return identity
@@ -58,26 +59,26 @@ export const identify: StepHandler = {
           : { done: false, switchTo: { type: 'signup', name: branch.signup_flow ?? 'default' } };
       case 'signup':
       case 'promote': {
-        if (!isValidEmail(raw)) throw invalidLoginId();
+        if (type === 'email' ? !isValidEmail(raw) : !isValidUsername(raw)) throw invalidLoginId(type);
         if (identity) {
           throw new ApiError('Invalid', 'InvariantViolated', 'identity already exists', {
             IdentityTypeExisting: 'login_id',
             IdentityTypeIncoming: 'login_id',
-            LoginIDTypeExisting: 'email',
-            LoginIDTypeIncoming: 'email',
+            LoginIDTypeExisting: type,
+            LoginIDTypeIncoming: type,
             cause: { kind: 'DuplicatedIdentity' },
           });
         }
-        state.pending = { loginIdKey: 'email', loginIdType: 'email', loginId: email, originalLoginId: raw.trim(), verified: [], authenticators: [] };
+        state.pending = { loginIdKey: type, loginIdType: type, loginId, originalLoginId: raw.trim(), verified: [], authenticators: [] };
         return { done: true, branch };
       }
       case 'account_recovery':
-        if (!identity && branch.on_failure === 'error') throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: 'email' });
+        if (!identity && branch.on_failure === 'error') throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: type });
         // Unknown addresses go on silently: nothing is ever sent to them (no enumeration).
-        state.recovery = { loginId: email, userId: identity?.userId };
+        state.recovery = { loginId, userId: identity?.userId };
         return { done: true, branch };
       default:
-        if (!identity) throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: 'email' });
+        if (!identity) throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: type });
         state.userId = identity.userId;
         return { done: true, branch };
     }
