@@ -2,6 +2,7 @@
 // `#/path` needs no server support. Entries without a component are shown as "coming soon".
 import { computed, readonly, ref, type Component } from 'vue'
 import OverviewView from './views/Overview.vue'
+import OutboxView from './views/Outbox.vue'
 
 export interface Route {
   path: string
@@ -17,7 +18,7 @@ export const routes: readonly Route[] = [
   { path: '/export', label: 'Export', component: null },
   { path: '/tokens', label: 'Tokens', component: null },
   { path: '/resolver', label: 'Resolver', component: null },
-  { path: '/outbox', label: 'Outbox', component: null },
+  { path: '/outbox', label: 'Outbox', component: OutboxView },
   { path: '/clients', label: 'Clients', component: null },
   { path: '/request-log', label: 'Request log', component: null },
   { path: '/clock', label: 'Clock', component: null },

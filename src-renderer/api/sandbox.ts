@@ -34,6 +34,24 @@ export interface Overview {
   clients: SandboxClient[]
 }
 
+export type OutboxMessageType = 'verification' | 'authenticate-primary-oob' | 'forgot-password' | (string & {})
+
+/** A message the sandbox would have sent (it sends nothing; the console shows it instead). */
+export interface OutboxMessage {
+  id: string
+  /** RFC 3339 */
+  created_at: string
+  channel: 'email' | 'sms' | 'whatsapp' | (string & {})
+  to: string
+  message_type: OutboxMessageType
+  otp_form: 'code' | 'link' | null
+  code: string | null
+  link: string | null
+  user_id: string | null
+  subject: string | null
+  body_text: string
+}
+
 /** The `{error:{...}}` envelope of Authgear's JSON APIs. */
 export interface ApiErrorBody {
   error: { name: string; reason: string; message: string; code: number; info?: unknown }
@@ -78,6 +96,15 @@ export function createSandboxApi(token: string) {
 
   return {
     overview: () => request<Overview>('GET', '/overview'),
+    /** Newest first; `to` matches one address exactly. */
+    outbox: (params: { to?: string; limit?: number } = {}) => {
+      const query = new URLSearchParams()
+      if (params.to) query.set('to', params.to)
+      if (params.limit !== undefined) query.set('limit', String(params.limit))
+      const qs = query.toString()
+      return request<{ messages: OutboxMessage[] }>('GET', `/outbox${qs ? `?${qs}` : ''}`)
+    },
+    clearOutbox: () => request<{ deleted: number }>('DELETE', '/outbox'),
   }
 }
 

@@ -44,5 +44,5 @@ export const useServerStore = defineStore('server', () => {
     }
   }
 
-  return { token, status, overview, errorMessage, clients, spaClient, confidentialClient, load }
+  return { token, status, overview, errorMessage, api, clients, spaClient, confidentialClient, load }
 })
