@@ -23,6 +23,7 @@ import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
+import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
 
 
@@ -128,6 +129,10 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
   route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
   route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);
+
+  // GET also answers HEAD (fastify exposes HEAD for GET routes).
+  route(['GET'], '/_resolver/resolve', 'page', handleResolve);
+  route(['GET'], '/resolve', 'page', handleResolve);
 
   route(['GET'], '/_sandbox/api/overview', 'api', (c, req) => {
     requireConsoleToken(c, req);

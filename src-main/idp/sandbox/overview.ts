@@ -18,6 +18,7 @@ export function overview(ctx: IdpContext, dataDir: string) {
       jwks: `${i}/oauth2/jwks`,
       revocation: `${i}/oauth2/revoke`,
       end_session: `${i}/oauth2/end_session`,
+      resolver: `${i}/_resolver/resolve`,
     },
     clients: ctx.config.app.oauth.clients.map((c) => ({
       client_id: c.client_id,
