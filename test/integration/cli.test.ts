@@ -8,7 +8,7 @@ import http from 'node:http';
 import { stat, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, formOf, prepareSignUp } from '../helpers/agent';
-import { cleanupCli, cliTempDir as tempDir, spawnCli, startCli, RUNNING, type Cli } from '../helpers/cli';
+import { cleanupCli, cliTempDir as tempDir, spawnCli, startCli, type Cli } from '../helpers/cli';
 
 afterEach(cleanupCli);
 

@@ -1,4 +1,4 @@
-import { h, type Raw } from './html';
+import { h } from './html';
 import { page } from './layout';
 import type { Translate } from './texts';
 

@@ -4,8 +4,7 @@ import { passwordPolicyData } from '../password-policy-data';
 import { canResendAtString, sendToOutbox } from '../otp';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, DONE, WAIT } from './step';
-import { checkNewPassword } from './create-authenticator';
-import { hashPassword } from '../../crypto/password';
+import { NEW_PASSWORD_SCHEMA, takeNewPassword } from './new-password';
 
 function destinations(env: StepEnv) {
   const allowed = env.step.one_of?.[0]?.allowed_channels ?? [{ channel: 'email' as const, otp_form: 'link' as const }];
@@ -98,12 +97,6 @@ export const resetPassword: StepHandler = {
       },
     };
   },
-  schema() {
-    return objectSchema({ new_password: { type: 'string' } }, ['new_password']);
-  },
-  async react(env, input) {
-    checkNewPassword(env, String(input.new_password));
-    env.state.newPasswordHash = await hashPassword(String(input.new_password));
-    return DONE;
-  },
+  schema: () => NEW_PASSWORD_SCHEMA,
+  react: takeNewPassword,
 };

@@ -1,8 +1,6 @@
-import { hashPassword } from '../../crypto/password';
 import { passwordPolicyData } from '../password-policy-data';
 import type { StepHandler } from './step';
-import { objectSchema, DONE } from './step';
-import { checkNewPassword } from './create-authenticator';
+import { NEW_PASSWORD_SCHEMA, takeNewPassword } from './new-password';
 
 /** `change_password` after sign-in when the password no longer meets the policy (spec 7.9). */
 export const changePassword: StepHandler = {
@@ -15,12 +13,6 @@ export const changePassword: StepHandler = {
       data: { type: 'new_password_data', password_policy: passwordPolicyData(env.ctx.config.app.authenticator.password.policy), force_change_reason: env.state.passwordChangeReason },
     };
   },
-  schema() {
-    return objectSchema({ new_password: { type: 'string' } }, ['new_password']);
-  },
-  async react(env, input) {
-    checkNewPassword(env, String(input.new_password));
-    env.state.newPasswordHash = await hashPassword(String(input.new_password));
-    return DONE;
-  },
+  schema: () => NEW_PASSWORD_SCHEMA,
+  react: takeNewPassword,
 };
