@@ -14,36 +14,17 @@ import { spawnCli, consoleTokenOf } from './lib/cli';
 import { tempDir, removeDir } from './lib/cleanup';
 import { cpuSeconds, rssMb } from './lib/proc';
 import { measureBcryptRate, type BcryptRate } from './lib/bcrypt-rate';
+import type { LoadStats } from './lib/load-stats';
 
 const PASSWORD = 'bench-password-1234';
 
-export interface LoginResult {
+export interface LoginResult extends LoadStats {
   users: number;
-  connections: number;
-  durationS: number;
-  requests: number;
   loginsPerSec: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  latencyMaxMs: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
   /** 200 responses whose `result.action.type` is not "finished". */
   unfinished: number;
-  statusCodes: Record<string, number>;
-  /** First few distinct non-2xx or unfinished bodies, for the bug report. */
-  errorSamples: { status: number; body: string }[];
-  /** Completed requests in each second. */
-  perSecond: number[];
   /** ms to sign up all users through the API (each hashes one password). */
   signupMs: number;
-  dbBytesBefore: number;
-  dbBytesAfter: number;
-  childRssMbAfter: number | null;
-  idpCpuCores: number | null;
-  loadGenCpuCores: number;
-  childStderr: string[];
   bcrypt: BcryptRate;
   /** logins/s ÷ sequential verifications/s: 1.0 = as fast as bcrypt alone allows on one thread. */
   ratioVsBcrypt: number;

@@ -11,33 +11,13 @@ import { tempDir, removeDir } from './lib/cleanup';
 import { cpuSeconds, rssMb } from './lib/proc';
 import { obtainRefreshToken, SPA } from './lib/refresh-token';
 import { measureSignRate, type SignRate } from './lib/sign-rate';
+import type { LoadStats } from './lib/load-stats';
 
-export interface RefreshResult {
-  connections: number;
-  durationS: number;
-  requests: number;
+export interface RefreshResult extends LoadStats {
   reqPerSec: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  latencyMaxMs: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
   /** 200 responses lacking access_token or id_token. */
   malformed: number;
-  statusCodes: Record<string, number>;
-  /** First few distinct non-2xx bodies, for the bug report. */
-  errorSamples: { status: number; body: string }[];
-  /** Completed requests in each second: shows whether throughput decays as the database grows. */
-  perSecond: number[];
-  dbBytesBefore: number;
-  dbBytesAfter: number;
   flushesDuringLoad: number | null;
-  childRssMbAfter: number | null;
-  /** CPU use during the run, in cores (1.0 = one core busy): shows who is the bottleneck on a small machine. */
-  idpCpuCores: number | null;
-  loadGenCpuCores: number;
-  childStderr: string[];
   sign: SignRate;
   /** req/s ÷ (sequential signatures/s ÷ 2): 1.0 = as fast as the two signatures alone allow. */
   ratioVsSigning: number;

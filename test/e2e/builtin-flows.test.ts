@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { latestCode } from '../helpers/agent';
-import { startTestIdp, type TestIdp } from '../helpers/idp';
+import { startTestIdp, makePasswordless, type TestIdp } from '../helpers/idp';
 import { launchChromium } from '../helpers/chromium';
 import { pkcePair } from '../helpers/pkce';
 
@@ -107,8 +107,7 @@ describe('built-in pages in real Chromium', () => {
     beforeAll(async () => {
       idp = await startTestIdp({
         editConfig: (doc) => {
-          doc.authentication.primary_authenticators = ['oob_otp_email'];
-          doc.authentication.secondary_authentication_mode = 'disabled';
+          makePasswordless(doc);
         },
       });
     });

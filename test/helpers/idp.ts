@@ -45,3 +45,9 @@ export async function startTestIdp(
 export function addClient(doc: any, client: Record<string, unknown>): void {
   doc.oauth.clients.push(client);
 }
+
+/** Config edit for a passwordless project: e-mail OTP as the only primary authenticator, no 2FA. */
+export function makePasswordless(doc: any): void {
+  doc.authentication.primary_authenticators = ['oob_otp_email'];
+  doc.authentication.secondary_authentication_mode = 'disabled';
+}

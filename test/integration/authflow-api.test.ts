@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as oidc from 'openid-client';
-import { startTestIdp, addClient, type TestIdp } from '../helpers/idp';
+import { startTestIdp, addClient, makePasswordless, type TestIdp } from '../helpers/idp';
 import { FlowClient } from '../helpers/authflow';
 import { totpCode } from '../../src-main/idp/crypto/totp';
 
@@ -280,8 +280,7 @@ describe('Authentication Flow API: passwordless e-mail OTP project', () => {
   beforeAll(async () => {
     idp = await startTestIdp({
       editConfig: (doc) => {
-        doc.authentication.primary_authenticators = ['oob_otp_email'];
-        doc.authentication.secondary_authentication_mode = 'disabled';
+        makePasswordless(doc);
       },
     });
   });
@@ -550,8 +549,7 @@ describe('Authentication Flow API: e-mail login links', () => {
   beforeAll(async () => {
     idp = await startTestIdp({
       editConfig: (doc) => {
-        doc.authentication.primary_authenticators = ['oob_otp_email'];
-        doc.authentication.secondary_authentication_mode = 'disabled';
+        makePasswordless(doc);
         doc.authenticator.oob_otp = { email: { email_otp_mode: 'login_link' } };
       },
     });
