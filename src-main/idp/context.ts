@@ -9,7 +9,7 @@ import type { OAuthSession } from './oauth/authorize/oauth-session';
 import type { AuthenticationInfo } from './session/authentication-info';
 import type { FlowState } from './authflow/types';
 import type { OutboxMessage } from './store/repos/outbox';
-import { OtpStore } from './authflow/otp';
+import { OtpStore, otpLimits } from './authflow/otp';
 import { Lockout } from './authflow/lockout';
 
 /** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
@@ -49,7 +49,8 @@ export function findClient(ctx: IdpContext, clientId: string | undefined): OAuth
   return ctx.config.app.oauth.clients.find((c) => c.client_id === clientId);
 }
 
-export function createEphemeral(clock: Clock): IdpContext['ephemeral'] {
+/** `app` is read at each use, so a reloaded config applies at once. */
+export function createEphemeral(clock: Clock, app: () => AppConfig): IdpContext['ephemeral'] {
   return {
     codes: new EphemeralMap(clock),
     oauthSessions: new EphemeralMap(clock),
@@ -57,7 +58,7 @@ export function createEphemeral(clock: Clock): IdpContext['ephemeral'] {
     endSessionStash: new EphemeralMap(clock),
     flowStates: new EphemeralMap(clock, 50_000),
     flows: new EphemeralMap(clock),
-    otp: new OtpStore(clock),
+    otp: new OtpStore(clock, (purpose, channel) => otpLimits(app(), purpose, channel)),
     lockout: new Lockout(),
   };
 }

@@ -129,7 +129,7 @@ async function start(opts: StartOptions, dataDir: string, clock: Clock, random: 
     consoleToken: random.token(),
     csrfSecret: randomBytes(32),
     onOutbox: opts.onOutbox,
-    ephemeral: createEphemeral(clock),
+    ephemeral: createEphemeral(clock, () => ctx.config.app),
   };
   const hosts = new Set<string>();
   const server = await buildServer(ctx, {

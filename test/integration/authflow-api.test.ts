@@ -352,7 +352,7 @@ describe('Authentication Flow API: password + required TOTP project', () => {
     const { secret, codes } = await signUpWithTotp(new FlowClient(idp.issuer, idp.consoleToken), 'mfa@example.com');
     const c = new FlowClient(idp.issuer, idp.consoleToken);
     let r = await c.create('login', { batch_input: [{ identification: 'email', login_id: 'mfa@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
-    expect(r.body.result.action).toEqual({ type: 'authenticate', data: { type: 'authentication_data', options: [{ authentication: 'secondary_totp' }, { authentication: 'recovery_code' }], device_token_enabled: false } });
+    expect(r.body.result.action).toEqual({ type: 'authenticate', data: { type: 'authentication_data', options: [{ authentication: 'secondary_totp' }, { authentication: 'recovery_code' }], device_token_enabled: true } });
     const afterPassword = r.body.result.state_token;
     const wrong = await c.input(afterPassword, { authentication: 'secondary_totp', code: '000000' === totpCode(secret, idp.ctx.clock.nowMs()) ? '111111' : '000000' });
     expect(wrong.body.error).toMatchObject({ name: 'Unauthorized', reason: 'InvalidCredentials', info: { AuthenticationType: 'totp', FlowType: 'login' } });
@@ -372,6 +372,72 @@ describe('Authentication Flow API: password + required TOTP project', () => {
       batch_input: [{ identification: 'email', login_id: 'mfa@example.com' }, { authentication: 'primary_password', password: PASSWORD }, { authentication: 'recovery_code', recovery_code: codes[0] }],
     });
     expect(again.body.error).toMatchObject({ reason: 'InvalidCredentials', info: { AuthenticationType: 'recovery_code' } });
+  });
+
+  it('remembers the device with request_device_token: the next sign-in there skips 2FA, others still ask', async () => {
+    const { secret } = await signUpWithTotp(new FlowClient(idp.issuer, idp.consoleToken), 'device@example.com');
+    const login = [{ identification: 'email', login_id: 'device@example.com' }, { authentication: 'primary_password', password: PASSWORD }];
+    const browser = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await browser.create('login', { batch_input: login });
+    expect(r.body.result.action.data.device_token_enabled).toBe(true);
+    const res = await browser.input(r.body.result.state_token, { authentication: 'secondary_totp', code: totpCode(secret, idp.ctx.clock.nowMs()), request_device_token: true });
+    expect(res.body.result.action.type).toBe('finished');
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('mfa_device_token='))!;
+    expect(cookie).toMatch(/Max-Age=2592000/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+
+    // Same browser: password only, and the AMR says a device token stood in for the second factor.
+    browser.cookies.delete('session');
+    r = await browser.create('login', { batch_input: login });
+    expect(r.body.result.action.type).toBe('finished');
+    const session = browser.cookies.get('session')!;
+    const info = await (await fetch(`${idp.issuer}/_resolver/resolve`, { headers: { cookie: `session=${session}` } })).headers;
+    expect(info.get('x-authgear-session-amr')).toContain('x_device_token');
+
+    // Another browser, or a forged token: asked again (a stale cookie is cleared).
+    const other = new FlowClient(idp.issuer, idp.consoleToken);
+    other.cookies.set('mfa_device_token', 'forged');
+    r = await other.create('login', { batch_input: login });
+    expect(r.body.result.action.data.options[0]).toEqual({ authentication: 'secondary_totp' });
+    expect(r.headers.getSetCookie().some((c) => /^mfa_device_token=;/.test(c))).toBe(true);
+
+    // Past expire_in_days the token is worthless.
+    idp.ctx.clock.advance(31 * 86_400_000);
+    browser.cookies.delete('session');
+    r = await browser.create('login', { batch_input: login });
+    expect(r.body.result.action.type).toBe('authenticate');
+    idp.ctx.clock.reset();
+  });
+});
+
+describe('Authentication Flow API: device tokens disabled', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      editConfig: (doc) => {
+        doc.authentication.secondary_authentication_mode = 'required';
+        doc.authentication.device_token = { disabled: true };
+      },
+    });
+  });
+  afterAll(() => idp.dispose());
+
+  it('device_token_enabled is false and request_device_token: true is a ValidationFailed', async () => {
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'nodt@example.com' }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode('nodt@example.com') });
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+    r = await c.input(r.body.result.state_token, { authentication: 'secondary_totp' });
+    const secret = r.body.result.action.data.secret;
+    r = await c.input(r.body.result.state_token, { code: totpCode(secret, idp.ctx.clock.nowMs()) });
+    r = await c.input(r.body.result.state_token, { confirm_recovery_code: true });
+    const l = new FlowClient(idp.issuer, idp.consoleToken);
+    r = await l.create('login', { batch_input: [{ identification: 'email', login_id: 'nodt@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(r.body.result.action.data.device_token_enabled).toBe(false);
+    const e = await l.input(r.body.result.state_token, { authentication: 'secondary_totp', code: totpCode(secret, idp.ctx.clock.nowMs()), request_device_token: true });
+    expect(e.body.error).toMatchObject({ reason: 'ValidationFailed' });
+    expect(l.cookies.has('mfa_device_token')).toBe(false);
   });
 });
 

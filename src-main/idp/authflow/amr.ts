@@ -4,6 +4,7 @@ import type { FlowState } from './types';
 const AMR: Record<string, string[]> = {
   primary_password: ['pwd', 'x_primary_password'],
   primary_oob_otp_email: ['otp', 'x_primary_oob_otp_email'],
+  primary_oob_otp_sms: ['otp', 'sms', 'x_primary_oob_otp_sms'],
   secondary_totp: ['otp', 'x_secondary_totp'],
   recovery_code: ['x_recovery_code'],
 };

@@ -14,7 +14,8 @@ async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
   const userId = ctx.random.uuid();
   await ctx.store.db.write(() => {
     // The login ID's claim becomes the matching standard attribute, as upstream populates them.
-    const claim = { [p.loginIdType === 'username' ? 'preferred_username' : 'email']: p.loginId };
+    const claimName = { email: 'email', phone: 'phone_number', username: 'preferred_username' }[p.loginIdType] ?? 'email';
+    const claim = { [claimName]: p.loginId };
     ctx.store.users.insert({ id: userId, createdAt: now, updatedAt: now, lastLoginAt: now, isDisabled: false, disableReason: null, standardAttributes: claim, customAttributes: {} });
     ctx.store.identities.insert({ id: ctx.random.uuid(), userId, type: 'login_id', loginIdKey: p.loginIdKey, loginIdType: p.loginIdType, loginId: p.loginId, originalLoginId: p.originalLoginId, claims: claim, createdAt: now, updatedAt: now });
     for (const c of p.verified) ctx.store.verifiedClaims.insert({ id: ctx.random.uuid(), userId, name: c.name, value: c.value, createdAt: now });
@@ -26,7 +27,7 @@ async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
         kind: a.kind,
         isDefault: i === 0 || a.kind === 'secondary',
         passwordHash: a.passwordHash ?? null,
-        data: a.email ? { email: a.email } : a.totpSecret ? { secret: a.totpSecret, display_name: 'TOTP' } : {},
+        data: a.email ? { email: a.email } : a.phone ? { phone: a.phone } : a.totpSecret ? { secret: a.totpSecret, display_name: 'TOTP' } : {},
         createdAt: now,
         updatedAt: now,
       }),

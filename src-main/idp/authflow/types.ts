@@ -57,6 +57,10 @@ export interface StepStage {
   channel?: string;
   /** OTP purpose and target when a code is pending. */
   otp?: { purpose: string; target: string; form: 'code' | 'link'; channel: string };
+  /** A code is to be sent to a target with several channels: which one (select_oob_otp_channels_data). */
+  selectChannel?: { purpose: string; target: string; form: 'code' | 'link'; channels: ('email' | 'sms' | 'whatsapp')[] };
+  /** `request_device_token` came with the choice of an OOB option; applied once its code is entered. */
+  requestDeviceToken?: boolean;
   /** A TOTP secret being set up, until the first code confirms it. */
   totpSecret?: string;
   prepared?: boolean;
@@ -83,7 +87,7 @@ export interface FlowState {
     loginId: string;
     originalLoginId: string;
     verified: { name: string; value: string }[];
-    authenticators: { type: 'password' | 'oob_otp_email' | 'totp'; kind: 'primary' | 'secondary'; passwordHash?: string; email?: string; totpSecret?: string }[];
+    authenticators: { type: 'password' | 'oob_otp_email' | 'oob_otp_sms' | 'totp'; kind: 'primary' | 'secondary'; passwordHash?: string; email?: string; phone?: string; totpSecret?: string }[];
     recoveryCodes?: string[];
   };
   /** Account recovery: the user found (absent when unknown: nothing is sent), the destination. */

@@ -56,6 +56,21 @@ function lockoutWithDefaults(raw: Raw | undefined): AppConfig['authentication'][
   };
 }
 
+function otpLimit(raw: Raw | undefined): AppConfig['otp_limits']['authenticate']['email'] {
+  return {
+    cooldown_seconds: (raw?.trigger_cooldown ? parseDuration(raw.trigger_cooldown) : undefined) ?? 60,
+    max_failed_attempts_revoke_otp: raw?.max_failed_attempts_revoke_otp ?? 0,
+  };
+}
+
+function perChannel(raw: Raw | undefined): Record<'email' | 'sms', AppConfig['otp_limits']['authenticate']['email']> {
+  return { email: otpLimit(raw?.email), sms: otpLimit(raw?.sms) };
+}
+
+function claimVerification(raw: Raw | undefined): { enabled: boolean; required: boolean } {
+  return { enabled: raw?.enabled ?? true, required: raw?.required ?? true };
+}
+
 export function appWithDefaults(raw: Raw): AppConfig {
   const http = raw.http ?? {};
   const authn = raw.authentication ?? {};
@@ -78,6 +93,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
       public_signup_disabled: authn.public_signup_disabled ?? false,
       recovery_code: { disabled: authn.recovery_code?.disabled ?? false, count: authn.recovery_code?.count ?? 16 },
       lockout: lockoutWithDefaults(authn.lockout),
+      device_token: { disabled: authn.device_token?.disabled ?? false, expire_in_days: authn.device_token?.expire_in_days ?? 30 },
     },
     identity: {
       login_id: { keys: (raw.identity?.login_id?.keys ?? [{ type: 'email' }]).map(loginIdKey) },
@@ -98,7 +114,22 @@ export function appWithDefaults(raw: Raw): AppConfig {
         },
         force_change: raw.authenticator?.password?.force_change ?? true,
       },
-      oob_otp: { email: { email_otp_mode: raw.authenticator?.oob_otp?.email?.email_otp_mode ?? 'code' } },
+      oob_otp: {
+        email: { email_otp_mode: raw.authenticator?.oob_otp?.email?.email_otp_mode ?? 'code' },
+        sms: { phone_otp_mode: raw.authenticator?.oob_otp?.sms?.phone_otp_mode ?? 'whatsapp_sms' },
+      },
+    },
+    otp_limits: {
+      verification: perChannel(raw.verification?.rate_limits),
+      authenticate: perChannel(authn.rate_limits?.oob_otp),
+      forgot_password: perChannel(raw.forgot_password?.rate_limits),
+    },
+    verification: {
+      claims: { email: claimVerification(raw.verification?.claims?.email), phone_number: claimVerification(raw.verification?.claims?.phone_number) },
+    },
+    forgot_password: {
+      email: raw.ui?.forgot_password?.email ?? [{ channel: 'email', otp_form: 'link' }],
+      phone: raw.ui?.forgot_password?.phone ?? [{ channel: 'sms', otp_form: 'code' }],
     },
     authentication_flow: Object.fromEntries(
       ['signup', 'promote', 'login', 'signup_login', 'reauth', 'account_recovery'].map((t) => [t, raw.authentication_flow?.[`${t}_flows`] ?? []]),

@@ -6,6 +6,14 @@ const uri = { type: 'string', minLength: 1 };
 const bool = { type: 'boolean' };
 const seconds = { type: 'integer', minimum: 0 };
 const DURATION = '^(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?$';
+const otpLimit = { type: 'object', properties: { trigger_cooldown: { type: 'string', pattern: DURATION }, max_failed_attempts_revoke_otp: { type: 'integer', minimum: 0 } } };
+const otpChannelLimits = { type: 'object', properties: { email: otpLimit, sms: otpLimit } };
+const claimVerification = { type: 'object', properties: { enabled: bool, required: bool } };
+const recoveryChannels = {
+  type: 'array',
+  minItems: 1,
+  items: { type: 'object', required: ['channel', 'otp_form'], properties: { channel: { enum: ['email', 'sms', 'whatsapp'] }, otp_form: { enum: ['code', 'link'] } } },
+};
 const lockoutMethod = { type: 'object', required: ['enabled'], properties: { enabled: bool } };
 
 export const CLIENT_FIELDS = [
@@ -82,6 +90,8 @@ export const appConfigSchema = {
         secondary_authentication_mode: { enum: ['disabled', 'if_exists', 'required'] },
         public_signup_disabled: bool,
         recovery_code: { type: 'object', properties: { disabled: bool, count: { type: 'integer', minimum: 10, maximum: 50 } } },
+        device_token: { type: 'object', properties: { disabled: bool, expire_in_days: { type: 'integer', minimum: 1, maximum: 3650 } } },
+        rate_limits: { type: 'object', properties: { oob_otp: otpChannelLimits } },
         lockout: {
           type: 'object',
           properties: {
@@ -128,7 +138,10 @@ export const appConfigSchema = {
       properties: {
         oob_otp: {
           type: 'object',
-          properties: { email: { type: 'object', properties: { email_otp_mode: { enum: ['code', 'login_link'] } } } },
+          properties: {
+            email: { type: 'object', properties: { email_otp_mode: { enum: ['code', 'login_link'] } } },
+            sms: { type: 'object', properties: { phone_otp_mode: { enum: ['sms', 'whatsapp', 'whatsapp_sms'] } } },
+          },
         },
         password: {
           type: 'object',
@@ -169,8 +182,9 @@ export const appConfigSchema = {
               items: {
                 type: 'object',
                 properties: {
-                  identification: { enum: ['email', 'id_token'] },
-                  authentication: { enum: ['primary_password', 'primary_oob_otp_email', 'secondary_totp', 'recovery_code'] },
+                  identification: { enum: ['email', 'phone', 'username', 'id_token'] },
+                  authentication: { enum: ['primary_password', 'primary_oob_otp_email', 'primary_oob_otp_sms', 'secondary_totp', 'recovery_code', 'device_token'] },
+                  allowed_channels: recoveryChannels,
                   target_step: { type: 'string' },
                   signup_flow: { type: 'string' },
                   login_flow: { type: 'string' },
@@ -194,6 +208,20 @@ export const appConfigSchema = {
             },
           },
         },
+      },
+    },
+    verification: {
+      type: 'object',
+      properties: {
+        claims: { type: 'object', properties: { email: claimVerification, phone_number: claimVerification } },
+        rate_limits: otpChannelLimits,
+      },
+    },
+    forgot_password: { type: 'object', properties: { rate_limits: otpChannelLimits } },
+    ui: {
+      type: 'object',
+      properties: {
+        forgot_password: { type: 'object', properties: { email: recoveryChannels, phone: recoveryChannels } },
       },
     },
     test_mode: {
@@ -224,6 +252,7 @@ export const appConfigSchema = {
 /** Top-level sections read by the sandbox; any other known Authgear section is kept and reported. */
 export const SUPPORTED_SECTIONS = new Set([
   'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session', 'test_mode', 'authentication_flow',
+  'verification', 'forgot_password', 'ui',
 ]);
 
 export const secretsSchema = {

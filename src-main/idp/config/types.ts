@@ -39,6 +39,17 @@ export interface LoginIDKeyConfig {
   max_length: number;
 }
 
+export interface OtpLimitConfig {
+  cooldown_seconds: number;
+  /** 0: never revoke a code for wrong attempts (upstream's default). */
+  max_failed_attempts_revoke_otp: number;
+}
+
+export interface RecoveryChannel {
+  channel: 'email' | 'sms' | 'whatsapp';
+  otp_form: 'code' | 'link';
+}
+
 export interface PasswordPolicyConfig {
   min_length: number;
   uppercase_required: boolean;
@@ -68,6 +79,8 @@ export interface AppConfig {
     secondary_authentication_mode: string;
     public_signup_disabled: boolean;
     recovery_code: { disabled: boolean; count: number };
+    /** "Remember this device" for 2FA (`authentication.device_token`). */
+    device_token: { disabled: boolean; expire_in_days: number };
     /** Account lockout after failed attempts (off unless max_attempts > 0). */
     lockout?: {
       max_attempts: number;
@@ -80,7 +93,16 @@ export interface AppConfig {
     };
   };
   identity: { login_id: { keys: LoginIDKeyConfig[] } };
-  authenticator: { password: { policy: PasswordPolicyConfig; force_change: boolean }; oob_otp: { email: { email_otp_mode: 'code' | 'login_link' } } };
+  authenticator: {
+    password: { policy: PasswordPolicyConfig; force_change: boolean };
+    oob_otp: { email: { email_otp_mode: 'code' | 'login_link' }; sms: { phone_otp_mode: 'sms' | 'whatsapp' | 'whatsapp_sms' } };
+  };
+  /** Resend cooldowns and failed-attempt revocation of one-time codes, per purpose and channel. */
+  otp_limits: Record<'verification' | 'authenticate' | 'forgot_password', Record<'email' | 'sms', OtpLimitConfig>>;
+  /** Which claims a sign-up must verify (`verification.claims`). */
+  verification: { claims: Record<'email' | 'phone_number', { enabled: boolean; required: boolean }> };
+  /** Account recovery destinations of the default flow (`ui.forgot_password`). */
+  forgot_password: { email: RecoveryChannel[]; phone: RecoveryChannel[] };
   /** Flows declared in `authentication_flow`, by flow type (a `default` here replaces the generated one). */
   authentication_flow: Partial<Record<FlowType, { name: string; steps: StepDef[] }[]>>;
   /** Upstream's test mode: fixed one-time codes for matching targets. */

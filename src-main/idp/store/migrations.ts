@@ -168,4 +168,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX recovery_code_user ON recovery_code (user_id);
     `,
   },
+  {
+    version: 4,
+    name: 'mfa device tokens',
+    sql: `
+      CREATE TABLE mfa_device_token (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expire_at INTEGER NOT NULL
+      );
+      CREATE INDEX mfa_device_token_user ON mfa_device_token (user_id);
+    `,
+  },
 ];

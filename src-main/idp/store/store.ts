@@ -9,6 +9,7 @@ import { OfflineGrantRepo } from './repos/offline-grants';
 import { AccessGrantRepo } from './repos/access-grants';
 import { OutboxRepo } from './repos/outbox';
 import { RecoveryCodeRepo } from './repos/recovery-codes';
+import { DeviceTokenRepo } from './repos/device-tokens';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -23,6 +24,7 @@ export interface Store {
   accessGrants: AccessGrantRepo;
   outbox: OutboxRepo;
   recoveryCodes: RecoveryCodeRepo;
+  deviceTokens: DeviceTokenRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -39,5 +41,6 @@ export async function openStore(path: string): Promise<Store> {
     accessGrants: new AccessGrantRepo(db),
     outbox: new OutboxRepo(db),
     recoveryCodes: new RecoveryCodeRepo(db),
+    deviceTokens: new DeviceTokenRepo(db),
   };
 }

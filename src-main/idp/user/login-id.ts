@@ -1,4 +1,5 @@
 /** Login ID checks and normalisation, as upstream does for e-mail login IDs by default. */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 // Deliberately plain: local@domain with a dot-free-or-dotted domain, no spaces.
 const EMAIL = /^[^\s@\p{Cc}\p{Cf}\uFFFD]+@[^\s@\p{Cc}\p{Cf}\uFFFD]+$/u;
@@ -22,4 +23,40 @@ export function normalizeEmail(raw: string): string {
 export function isValidEmail(raw: string): boolean {
   const v = raw.trim();
   return v.length <= 320 && EMAIL.test(v) && !v.endsWith('.') && !v.split('@')[1].startsWith('.');
+}
+
+// Phone login IDs are typed in E.164 ("+" then digits; spaces and dashes tolerated), as upstream.
+const E164_INPUT = /^ *\+[0-9 -]*$/;
+
+function parsePhone(raw: string) {
+  return E164_INPUT.test(raw) ? parsePhoneNumberFromString(raw) : undefined;
+}
+
+/** A phone login ID in E.164 when it parses as a possible number, else the trimmed input. */
+export function normalizePhone(raw: string): string {
+  const n = parsePhone(raw);
+  return n?.isPossible() ? n.number : raw.trim();
+}
+
+/** Sign-up accepts a possible and valid number, written exactly in E.164. */
+export function isValidPhone(raw: string): boolean {
+  const n = parsePhone(raw);
+  return Boolean(n?.isPossible() && n.isValid() && n.number === raw);
+}
+
+/** Splits an E.164 number into its calling code and national number (for masking). */
+export function phoneParts(e164: string): { callingCode: string; national: string } | undefined {
+  const n = parsePhoneNumberFromString(e164);
+  return n ? { callingCode: n.countryCallingCode, national: n.nationalNumber } : undefined;
+}
+
+export type LoginIdType = 'email' | 'phone' | 'username';
+
+export function normalizeLoginId(type: LoginIdType, raw: string): string {
+  return type === 'email' ? normalizeEmail(raw) : type === 'phone' ? normalizePhone(raw) : normalizeUsername(raw);
+}
+
+/** The format check of a new login ID (sign-up, adding an identity). */
+export function isValidLoginId(type: LoginIdType, raw: string): boolean {
+  return type === 'email' ? isValidEmail(raw) : type === 'phone' ? isValidPhone(raw) : isValidUsername(raw);
 }

@@ -30,9 +30,9 @@ async function autoAdvance(ctx: IdpContext, req: HttpRequest, r: FlowResult, coo
   for (let i = 0; i < 3 && !r.state.finished; i++) {
     const a = actionOf(ctx, req, r);
     const only = a.data.options?.length === 1 ? a.data.options[0] : undefined;
-    if (a.type === 'authenticate' && a.data.type === 'authentication_data' && only?.authentication === 'primary_oob_otp_email') {
+    if (a.type === 'authenticate' && a.data.type === 'authentication_data' && /^primary_oob_otp_/.test(only?.authentication ?? '')) {
       r = await feedInputs(ctx, req, r.token, [{ authentication: only.authentication, index: 0 }], cookies);
-    } else if (a.type === 'create_authenticator' && a.data.type === 'create_authenticator_data' && only?.authentication === 'primary_oob_otp_email' && only.target?.verification_required === false) {
+    } else if (a.type === 'create_authenticator' && a.data.type === 'create_authenticator_data' && /^primary_oob_otp_/.test(only?.authentication ?? '') && only.target?.verification_required === false) {
       // Passwordless sign-up: the address was just verified, there is nothing to ask.
       r = await feedInputs(ctx, req, r.token, [{ authentication: only.authentication }], cookies);
     } else if (a.type === 'select_destination' && only) {
@@ -42,8 +42,22 @@ async function autoAdvance(ctx: IdpContext, req: HttpRequest, r: FlowResult, coo
   return r;
 }
 
+/**
+ * Which identification one login-ID field means, as upstream's UI decides: a leading + is a phone
+ * number, an @ an e-mail address, anything else a username (when those are offered).
+ */
+function identificationOf(ids: string[], value: string): string {
+  const v = value.trim();
+  if (ids.includes('phone') && (v.startsWith('+') || ids.length === 1)) return 'phone';
+  if (ids.includes('email') && (v.includes('@') || !ids.includes('username'))) return 'email';
+  if (ids.includes('username')) return 'username';
+  return ids[0] ?? 'email';
+}
+
 /** The engine inputs a submitted form stands for. */
 function inputsFrom(type: FlowType, action: Action, form: Record<string, string>): Record<string, unknown>[] {
+  if (action.data.type === 'select_oob_otp_channels_data') return [{ channel: form.x_channel ?? '' }];
+  const remember = form.x_remember_device === 'true' ? { request_device_token: true } : {};
   const otp = action.data.type === 'verify_oob_otp_data' || action.data.type === 'account_recovery_verify_code_data';
   if (otp) {
     if (form.x_action === 'resend') return [{ resend: true }];
@@ -53,17 +67,15 @@ function inputsFrom(type: FlowType, action: Action, form: Record<string, string>
   const option = action.data.options?.[Number(form.x_option ?? 0)];
   switch (action.type) {
     case 'identify': {
-      // One field for e-mail or username: an @ means e-mail (as upstream's UI decides).
       const ids = ((action.data.options ?? []) as { identification: string }[]).map((o) => o.identification);
       const value = form.login_id ?? form.email ?? '';
-      const identification = ids.includes('username') && (!ids.includes('email') || !value.includes('@')) ? 'username' : 'email';
-      const identify = { identification, login_id: value };
+      const identify = { identification: identificationOf(ids, value), login_id: value };
       return type === 'login' && form.password ? [identify, { authentication: 'primary_password', password: form.password }] : [identify];
     }
     case 'authenticate':
       if (option?.authentication?.endsWith('password')) return [{ authentication: option.authentication, password: form.password ?? '' }];
-      if (option?.authentication === 'secondary_totp') return [{ authentication: option.authentication, code: form.code ?? '' }];
-      if (option?.authentication === 'recovery_code') return [{ authentication: option.authentication, recovery_code: form.recovery_code ?? '' }];
+      if (option?.authentication === 'secondary_totp') return [{ authentication: option.authentication, code: form.code ?? '', ...remember }];
+      if (option?.authentication === 'recovery_code') return [{ authentication: option.authentication, recovery_code: form.recovery_code ?? '', ...remember }];
       return [{ authentication: option?.authentication, index: Number(form.x_option ?? 0) }];
     case 'create_authenticator':
       if (action.data.type === 'create_totp_data') return [{ code: form.code ?? '' }];

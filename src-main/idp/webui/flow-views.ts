@@ -73,25 +73,45 @@ ${wait > 0 ? h`<p class="hint" id="resend-hint">${v.t('otp.resend-in', { seconds
 ${wait > 0 ? h`<p class="hint" id="resend-hint">${v.t('otp.resend-in', { seconds: wait })}</p>` : ''}`;
 }
 
-/** The login ID field: e-mail, username, or either, as the flow's identify options allow. */
+/** The login ID field: e-mail, phone, username, or a mix, as the flow's identify options allow. */
 function loginIdField(v: FlowView, action: ActionJson, autofocus: boolean): Raw {
   const ids = ((action.data.options ?? []) as { identification: string }[]).map((o) => o.identification);
-  const username = ids.includes('username');
-  const email = ids.includes('email');
-  if (!username) {
+  const [email, phone, username] = ['email', 'phone', 'username'].map((id) => ids.includes(id));
+  const focus = autofocus ? 'autofocus' : '';
+  if (email && !phone && !username) {
     return h`<label for="email">${v.t('field.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" ${autofocus ? 'autofocus' : ''}>`;
+<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" ${focus}>`;
   }
-  return h`<label for="login_id">${email ? v.t('field.email-or-username') : v.t('field.username')}</label>
-<input id="login_id" name="login_id" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${v.email ?? ''}" ${autofocus ? 'autofocus' : ''}>`;
+  if (phone && !email && !username) {
+    return h`<label for="phone">${v.t('field.phone')}</label>
+<input id="phone" name="login_id" type="tel" autocomplete="tel" placeholder="+85298765432" aria-describedby="phone-hint" required value="${v.email ?? ''}" ${focus}>
+<p class="hint" id="phone-hint">${v.t('field.phone-hint')}</p>`;
+  }
+  const label = email && phone && username ? 'field.login-id-any' : email && phone ? 'field.email-or-phone' : phone ? 'field.phone-or-username' : email ? 'field.email-or-username' : 'field.username';
+  return h`<label for="login_id">${v.t(label)}</label>
+<input id="login_id" name="login_id" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${v.email ?? ''}" ${phone ? h`aria-describedby="phone-hint"` : ''} ${focus}>
+${phone ? h`<p class="hint" id="phone-hint">${v.t('field.phone-hint')}</p>` : ''}`;
+}
+
+/** Asks which channel a code should go by (a phone number with SMS and WhatsApp). */
+function channelPage(v: FlowView, action: ActionJson): Raw {
+  const channels = action.data.channels as string[];
+  return h`${header(v, v.t('otp.channel-title'), v.t('otp.channel-subtitle', { target: action.data.masked_claim_value }))}
+${form(v, h`${channels.map((c, i) => h`<button class="${i === 0 ? 'primary' : 'secondary'}" type="submit" name="x_channel" value="${c}">${v.t(`otp.channel.${c as "sms" | "whatsapp" | "email"}`)}</button>`)}`)}`;
+}
+
+/** "Remember this device" on the second-factor forms, when the step allows it. */
+function rememberDevice(v: FlowView, enabled: boolean): Raw {
+  if (!enabled) return h``;
+  return h`<label class="check"><input type="checkbox" name="x_remember_device" value="true"> ${v.t('device-token.remember')}</label>`;
 }
 
 function identifyPage(v: FlowView, action: ActionJson): Raw {
   const t = v.t;
   if (v.flowType === 'account_recovery') {
-    return h`${header(v, t('recovery.title'), t('recovery.subtitle'))}
-${form(v, h`<label for="email">${t('field.email')}</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${v.email ?? ''}" autofocus>
+    const phone = (action.data.options ?? []).some((o: { identification: string }) => o.identification === 'phone');
+    return h`${header(v, t('recovery.title'), t(phone ? 'recovery.subtitle-phone' : 'recovery.subtitle'))}
+${form(v, h`${loginIdField(v, action, true)}
 <button class="primary" type="submit">${t('recovery.submit')}</button>`)}
 <p class="alt"><a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`;
   }
@@ -112,8 +132,10 @@ ${v.passwordOnLogin ? h`<p class="alt"><a href="${withQuery('/forgot_password', 
 
 function authenticatePage(v: FlowView, action: ActionJson): Raw {
   const t = v.t;
+  if (action.data.type === 'select_oob_otp_channels_data') return channelPage(v, action);
   if (action.data.type === 'verify_oob_otp_data') return h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
   const title = v.flowType === 'reauth' ? t('reauth.title') : t('login.title');
+  const remember = rememberDevice(v, action.data.device_token_enabled === true);
   const options = action.data.options as { authentication: string; masked_display_name?: string }[];
   const secondary = options.some((o) => o.authentication === 'secondary_totp');
   return h`${header(v, secondary ? t('totp.login-title') : title, v.flowType === 'reauth' ? t('reauth.subtitle') : undefined)}
@@ -130,21 +152,24 @@ ${options.map((o, i) => {
       return form(v, h`${choice}
 <label for="totp">${t('totp.field')}</label>
 <input id="totp" name="code" type="text" inputmode="numeric" pattern="[0-9]*" autocomplete="one-time-code" maxlength="6" required autofocus>
+${remember}
 <button class="primary" type="submit">${t('login.submit')}</button>`);
     case 'recovery_code':
       return h`<details><summary>${t('recovery-code.use')}</summary>${form(v, h`${choice}
 <label for="recovery-code">${t('recovery-code.field')}</label>
 <input id="recovery-code" name="recovery_code" type="text" autocomplete="off" required>
+${remember}
 <button class="secondary" type="submit">${t('login.submit')}</button>`)}</details>`;
     default:
       return form(v, h`${choice}
-<button class="secondary" type="submit">${t('otp.choose', { target: o.masked_display_name ?? '' })}</button>`);
+<button class="secondary" type="submit">${t(o.authentication.endsWith('_sms') ? 'otp.choose-sms' : 'otp.choose', { target: o.masked_display_name ?? '' })}</button>`);
   }
 })}`;
 }
 
 function createAuthenticatorPage(v: FlowView, action: ActionJson): Raw {
   const t = v.t;
+  if (action.data.type === 'select_oob_otp_channels_data') return channelPage(v, action);
   if (action.data.type === 'verify_oob_otp_data') return h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
   if (action.data.type === 'create_totp_data') {
     return h`${header(v, t('totp.setup-title'), t('totp.setup-subtitle'))}
@@ -168,7 +193,7 @@ ${options.map((o, i) =>
 ${newPasswordField(v, o.password_policy)}
 <button class="primary" type="submit">${t('create-password.submit')}</button>`)
     : form(v, h`<input type="hidden" name="x_option" value="${i}">
-<button class="secondary" type="submit">${t('create-otp.choose', { target: o.target?.masked_display_name ?? '' })}</button>`),
+<button class="secondary" type="submit">${t(o.authentication.endsWith('_sms') ? 'create-otp.choose-sms' : 'create-otp.choose', { target: o.target?.masked_display_name ?? '' })}</button>`),
 )}`;
 }
 
@@ -187,7 +212,7 @@ export function flowPage(v: FlowView, action: ActionJson): string {
       break;
     case 'verify':
       title = t('otp.title');
-      body = h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
+      body = action.data.type === 'select_oob_otp_channels_data' ? channelPage(v, action) : h`${header(v, t('otp.title'))}${form(v, otpEntry(v, action.data))}`;
       break;
     case 'create_authenticator':
       title = (action.data.options ?? []).some((o: { authentication: string }) => o.authentication.endsWith('password')) ? t('create-password.title') : t('create-otp.title');

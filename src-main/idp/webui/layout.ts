@@ -17,7 +17,8 @@ main { width: 100%; max-width: 400px; padding: 16px; }
 h1 { font-size: 1.5rem; margin: 0 0 4px; }
 .sub { color: var(--muted); margin: 0 0 24px; }
 label { display: block; font-weight: 500; margin: 16px 0 6px; }
-input[type=email], input[type=password], input[type=text] { width: 100%; padding: 10px 12px; font: inherit; color: inherit;
+label.check { display: flex; gap: 8px; align-items: center; font-weight: 400; }
+input[type=email], input[type=password], input[type=text], input[type=tel] { width: 100%; padding: 10px 12px; font: inherit; color: inherit;
   background: transparent; border: 1px solid var(--border); border-radius: 8px; }
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--brand); outline-offset: 2px; }
 .hint { color: var(--muted); font-size: .875rem; margin: 6px 0 0; }

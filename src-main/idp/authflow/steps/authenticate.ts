@@ -1,26 +1,39 @@
 import { ApiError } from '../../errors';
 import { verifyPassword } from '../../crypto/password';
 import { checkPasswordPolicy } from '../../user/password-policy';
-import { maskEmail } from '../masking';
+import { maskClaim } from '../masking';
 import { recordAuthenticator } from '../amr';
 import { verifyTotp } from '../../crypto/totp';
 import type { LockoutMethod } from '../lockout';
-import type { StepHandler, StepEnv } from './step';
+import type { OtpChannel } from '../otp';
+import { deviceTokenEnabled, inspectDeviceToken, createDeviceToken } from '../device-token';
+import type { StepHandler, StepEnv, Reaction } from './step';
 import { objectSchema, WAIT } from './step';
-import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
+import { beginOtp, channelsFor, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp, selectChannelData, selectChannelSchema, reactSelectChannel } from './otp-stage';
 
 interface Option {
   authentication: string;
   branchIndex: number;
-  email?: string;
+  /** OOB options: the address or number the code goes to, and its channels. */
+  target?: string;
+  channels?: OtpChannel[];
 }
 
+const OOB_LOGIN_ID: Record<string, string> = { primary_oob_otp_email: 'email', primary_oob_otp_sms: 'phone' };
 
-function userEmail(env: StepEnv): string | undefined {
-  const ids = env.ctx.store.identities.listByUser(env.state.userId!);
-  const target = env.step.one_of?.find((b) => b.target_step)?.target_step;
-  const named = target ? env.state.named[target]?.loginId : undefined;
-  return named ?? ids.find((i) => i.loginIdType === 'email')?.loginId ?? undefined;
+/**
+ * The addresses an OOB option can use: the identity chosen by its `target_step`, else every
+ * login ID of that kind the user has (spec authflow.md 7.3).
+ */
+function oobTargets(env: StepEnv, targetStep: string | undefined, loginIdType: string): string[] {
+  if (targetStep) {
+    const named = env.state.named[targetStep];
+    return named?.loginIdType === loginIdType && named.loginId ? [named.loginId] : [];
+  }
+  return env.ctx.store.identities
+    .listByUser(env.state.userId!)
+    .filter((i) => i.loginIdType === loginIdType && i.loginId)
+    .map((i) => i.loginId!);
 }
 
 /** The options offered to this user (spec authflow.md 7.3, 7.4), in branch order. */
@@ -35,9 +48,8 @@ function options(env: StepEnv): Option[] {
     if (a === 'primary_password') {
       if (state.type === 'reauth' && !has('password', 'primary')) return;
       out.push({ authentication: a, branchIndex });
-    } else if (a === 'primary_oob_otp_email') {
-      const email = userEmail(env);
-      if (email) out.push({ authentication: a, branchIndex, email });
+    } else if (OOB_LOGIN_ID[a]) {
+      for (const target of oobTargets(env, b.target_step, OOB_LOGIN_ID[a])) out.push({ authentication: a, branchIndex, target, channels: channelsFor(ctx, target) });
     } else if (a === 'secondary_totp') {
       if (has('totp', 'secondary')) out.push({ authentication: a, branchIndex });
     } else if (a === 'recovery_code') {
@@ -48,29 +60,33 @@ function options(env: StepEnv): Option[] {
   return out.length === 1 && out[0].authentication === 'recovery_code' ? [] : out;
 }
 
-function emailOtpForm(env: StepEnv): 'code' | 'link' {
+function otpForm(env: StepEnv, authentication: string): 'code' | 'link' {
+  // Only e-mail can carry a login link; SMS and WhatsApp always send a code (spec 6.4).
+  if (authentication !== 'primary_oob_otp_email') return 'code';
   return env.ctx.config.app.authenticator.oob_otp.email.email_otp_mode === 'login_link' ? 'link' : 'code';
 }
 
 function optionData(env: StepEnv, o: Option): Record<string, unknown> {
-  if (o.authentication === 'primary_oob_otp_email') {
-    return { authentication: o.authentication, otp_form: emailOtpForm(env), masked_display_name: maskEmail(o.email!), channels: ['email'] };
-  }
+  if (o.target) return { authentication: o.authentication, otp_form: otpForm(env, o.authentication), masked_display_name: maskClaim(o.target), channels: o.channels };
   return { authentication: o.authentication };
 }
 
-function succeed(env: StepEnv, authentication: string): void {
+async function succeed(env: StepEnv, authentication: string, requestDeviceToken: unknown): Promise<void> {
   recordAuthenticator(env.state, authentication, env.ctx.clock.nowMs());
   env.ctx.ephemeral.lockout.succeed(env.ctx, env.state.userId!, env.req.ip);
+  if (requestDeviceToken === true && deviceTokenEnabled(env)) await createDeviceToken(env);
 }
 
 const LOCKOUT_METHOD: Record<string, LockoutMethod> = {
   primary_password: 'password',
   secondary_password: 'password',
   primary_oob_otp_email: 'oob_otp',
+  primary_oob_otp_sms: 'oob_otp',
   secondary_totp: 'totp',
   recovery_code: 'recovery_code',
 };
+
+const AUTHENTICATION_TYPE: Record<string, string> = { primary_oob_otp_email: 'oob_otp_email', primary_oob_otp_sms: 'oob_otp_sms' };
 
 /** Wrong credentials: counted for lockout (which may answer AccountLockout instead). */
 function wrong(env: StepEnv, authentication: string, type: string): ApiError {
@@ -78,71 +94,88 @@ function wrong(env: StepEnv, authentication: string, type: string): ApiError {
   return new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: type });
 }
 
+function inputSchema(o: Option, index: number, deviceToken: object): object {
+  const a = { authentication: { const: o.authentication } };
+  const dt = { request_device_token: deviceToken };
+  if (o.authentication.endsWith('_password')) return objectSchema({ ...a, password: { type: 'string' }, ...dt }, ['authentication', 'password']);
+  if (o.authentication === 'secondary_totp') return objectSchema({ ...a, code: { type: 'string' }, ...dt }, ['authentication', 'code']);
+  if (o.authentication === 'recovery_code') return objectSchema({ ...a, recovery_code: { type: 'string' }, ...dt }, ['authentication', 'recovery_code']);
+  return objectSchema({ ...a, index: { const: index }, channel: { enum: o.channels }, ...dt }, ['authentication', 'index']);
+}
+
 /** `authenticate` for login and reauth. */
 export const authenticate: StepHandler = {
   enter(env) {
-    const opts = options(env);
-    if (opts.length === 0) {
+    // A remembered device passes the step (upstream inspects the cookie before asking).
+    if (deviceTokenEnabled(env) && inspectDeviceToken(env) === 'valid') {
+      env.state.amr.push('x_device_token');
+      return 'done';
+    }
+    if (options(env).length === 0) {
       if (env.step.optional) return 'done';
       throw new ApiError('Invalid', 'InvariantViolated', 'no authenticator', { cause: { kind: 'NoAuthenticator' } });
     }
   },
   action(env) {
-    if (env.state.stage.otp) return { type: 'authenticate', authentication: env.state.stage.chosen, data: verifyOtpData(env) };
+    const authentication = env.state.stage.chosen;
+    if (env.state.stage.selectChannel) return { type: 'authenticate', authentication, data: selectChannelData(env) };
+    if (env.state.stage.otp) return { type: 'authenticate', authentication, data: verifyOtpData(env) };
     return {
       type: 'authenticate',
-      data: { type: 'authentication_data', options: options(env).map((o) => optionData(env, o)), device_token_enabled: false },
+      data: { type: 'authentication_data', options: options(env).map((o) => optionData(env, o)), device_token_enabled: deviceTokenEnabled(env) },
     };
   },
   schema(env) {
+    if (env.state.stage.selectChannel) return selectChannelSchema(env);
     if (env.state.stage.otp) return OTP_INPUT_SCHEMA;
-    return {
-      oneOf: options(env).map((o, index) => {
-        if (o.authentication.endsWith('_password')) return objectSchema({ authentication: { const: o.authentication }, password: { type: 'string' } }, ['authentication', 'password']);
-        if (o.authentication === 'secondary_totp') return objectSchema({ authentication: { const: o.authentication }, code: { type: 'string' } }, ['authentication', 'code']);
-        if (o.authentication === 'recovery_code') return objectSchema({ authentication: { const: o.authentication }, recovery_code: { type: 'string' } }, ['authentication', 'recovery_code']);
-        return objectSchema({ authentication: { const: o.authentication }, index: { const: index }, channel: { const: 'email' } }, ['authentication', 'index']);
-      }),
-    };
+    // request_device_token must be false or absent unless the step may remember the device.
+    const deviceToken = deviceTokenEnabled(env) ? { type: 'boolean' } : { const: false };
+    return { oneOf: options(env).map((o, index) => inputSchema(o, index, deviceToken)) };
   },
-  async react(env, input) {
+  async react(env, input): Promise<Reaction> {
     const { ctx, state } = env;
+    if (state.stage.selectChannel) return reactSelectChannel(env, input);
     if (state.stage.otp) {
       const chosen = state.stage.chosen!;
       if (input.code !== undefined) env.ctx.ephemeral.lockout.check(ctx, state.userId!, env.req.ip, 'oob_otp');
-      const r = await reactOtp(env, input, () => wrong(env, chosen, 'oob_otp_email'), () => succeed(env, chosen));
-      return r.done ? { done: true, branch: env.step.one_of![state.stage.option!] } : r;
+      let ok = false;
+      const r = await reactOtp(env, input, () => wrong(env, chosen, AUTHENTICATION_TYPE[chosen]), () => (ok = true));
+      if (!r.done) return r;
+      if (ok) await succeed(env, chosen, state.stage.requestDeviceToken || input.request_device_token);
+      return { done: true, branch: env.step.one_of![state.stage.option!] };
     }
     const opts = options(env);
     const option = opts.find((o, i) => o.authentication === input.authentication && (input.index === undefined || input.index === i))!;
     const branch = env.step.one_of![option.branchIndex];
-    if (option.authentication !== 'primary_oob_otp_email') ctx.ephemeral.lockout.check(ctx, state.userId!, env.req.ip, LOCKOUT_METHOD[option.authentication]);
+    if (!option.target) ctx.ephemeral.lockout.check(ctx, state.userId!, env.req.ip, LOCKOUT_METHOD[option.authentication]);
     if (option.authentication === 'primary_password') {
       const authenticator = ctx.store.authenticators.findPassword(state.userId!, 'primary');
       const ok = authenticator?.passwordHash ? await verifyPassword(String(input.password), authenticator.passwordHash) : false;
       if (!ok) throw wrong(env, option.authentication, 'password');
       // A password that no longer meets the policy must be changed (change_password step).
       if (checkPasswordPolicy(ctx.config.app.authenticator.password.policy, String(input.password)).length) state.passwordChangeReason = 'policy';
-      succeed(env, option.authentication);
+      await succeed(env, option.authentication, input.request_device_token);
       return { done: true, branch };
     }
-    if (option.authentication === 'primary_oob_otp_email') {
+    if (option.target) {
       state.stage.option = option.branchIndex;
       state.stage.chosen = option.authentication;
-      await startOtp(env, 'authenticate-primary-oob', option.email!, emailOtpForm(env));
+      // Remembered until the code is entered: the request may come with the choice.
+      if (input.request_device_token === true) state.stage.requestDeviceToken = true;
+      await beginOtp(env, 'authenticate-primary-oob', option.target, otpForm(env, option.authentication), input.channel);
       return WAIT;
     }
     if (option.authentication === 'secondary_totp') {
       const totp = ctx.store.authenticators.listByUser(state.userId!).find((a) => a.type === 'totp');
       if (!totp || !verifyTotp(String(totp.data.secret), String(input.code), ctx.clock.nowMs())) throw wrong(env, option.authentication, 'totp');
-      succeed(env, option.authentication);
+      await succeed(env, option.authentication, input.request_device_token);
       return { done: true, branch };
     }
     // recovery_code: dashes, spaces and case are forgiven.
     const code = String(input.recovery_code).toUpperCase().replace(/[\s-]/g, '');
     const consumed = await ctx.store.db.write(() => ctx.store.recoveryCodes.consume(state.userId!, code, ctx.clock.nowMs()));
     if (!consumed) throw wrong(env, option.authentication, 'recovery_code');
-    succeed(env, option.authentication);
+    await succeed(env, option.authentication, input.request_device_token);
     return { done: true, branch };
   },
 };

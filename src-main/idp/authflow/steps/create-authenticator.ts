@@ -2,19 +2,30 @@ import { ApiError } from '../../errors';
 import { hashPassword, PASSWORD_MAX_BYTES } from '../../crypto/password';
 import { checkPasswordPolicy } from '../../user/password-policy';
 import { passwordPolicyData } from '../password-policy-data';
-import { maskEmail } from '../masking';
+import { maskClaim } from '../masking';
 import { recordAuthenticator } from '../amr';
 import { newTotpSecret, totpUri, verifyTotp } from '../../crypto/totp';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
-import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
+import { beginOtp, channelsFor, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp, selectChannelData, selectChannelSchema, reactSelectChannel } from './otp-stage';
 
-function targetEmail(env: StepEnv, target?: string): string | undefined {
+/** The e-mail address or phone number an OOB authenticator is created for. */
+function oobTarget(env: StepEnv, target?: string): string | undefined {
   return target ? env.state.named[target]?.loginId : env.state.pending?.loginId;
 }
 
-function isVerified(env: StepEnv, email: string): boolean {
-  return Boolean(env.state.pending?.verified.some((c) => c.name === 'email' && c.value === email));
+const claimOf = (value: string) => (value.startsWith('+') ? 'phone_number' : 'email');
+
+function isVerified(env: StepEnv, value: string): boolean {
+  return Boolean(env.state.pending?.verified.some((c) => c.name === claimOf(value) && c.value === value));
+}
+
+/** Adds the OOB authenticator (the claim is verified by now). */
+function addOob(env: StepEnv, authentication: string, value: string): void {
+  const pending = env.state.pending!;
+  if (!isVerified(env, value)) pending.verified.push({ name: claimOf(value), value });
+  pending.authenticators.push(authentication === 'primary_oob_otp_sms' ? { type: 'oob_otp_sms', kind: 'primary', phone: value } : { type: 'oob_otp_email', kind: 'primary', email: value });
+  recordAuthenticator(env.state, authentication, env.ctx.clock.nowMs());
 }
 
 export function checkNewPassword(env: StepEnv, password: string): void {
@@ -25,9 +36,10 @@ export function checkNewPassword(env: StepEnv, password: string): void {
   if (causes.length) throw new ApiError('Invalid', 'PasswordPolicyViolated', 'password policy violated', { causes });
 }
 
-/** `create_authenticator` in sign-up (spec authflow.md 7.7): password, or e-mail OTP on the verified address. */
+/** `create_authenticator` in sign-up (spec authflow.md 7.7): password, TOTP, or OTP by e-mail or SMS on the identity's claim. */
 export const createAuthenticator: StepHandler = {
   action(env) {
+    if (env.state.stage.selectChannel) return { type: 'create_authenticator', authentication: env.state.stage.chosen, data: selectChannelData(env) };
     if (env.state.stage.otp) return { type: 'create_authenticator', authentication: env.state.stage.chosen, data: verifyOtpData(env) };
     if (env.state.stage.totpSecret) {
       const secret = env.state.stage.totpSecret;
@@ -36,41 +48,41 @@ export const createAuthenticator: StepHandler = {
     const options = (env.step.one_of ?? []).map((b) => {
       if (b.authentication === 'primary_password') return { authentication: b.authentication, password_policy: passwordPolicyData(env.ctx.config.app.authenticator.password.policy) };
       if (b.authentication === 'secondary_totp') return { authentication: b.authentication };
-      const email = targetEmail(env, b.target_step) ?? '';
+      const value = oobTarget(env, b.target_step) ?? '';
       return {
         authentication: b.authentication,
         otp_form: 'code',
-        channels: ['email'],
-        target: { masked_display_name: maskEmail(email), verification_required: !isVerified(env, email) },
+        channels: channelsFor(env.ctx, value),
+        target: { masked_display_name: maskClaim(value), verification_required: !isVerified(env, value) },
       };
     });
     return { type: 'create_authenticator', data: { type: 'create_authenticator_data', options } };
   },
   schema(env) {
+    if (env.state.stage.selectChannel) return selectChannelSchema(env);
     if (env.state.stage.otp) return OTP_INPUT_SCHEMA;
     if (env.state.stage.totpSecret) return objectSchema({ code: { type: 'string' } }, ['code']);
     return {
       oneOf: (env.step.one_of ?? []).map((b) =>
         b.authentication === 'primary_password'
           ? objectSchema({ authentication: { const: b.authentication }, new_password: { type: 'string' } }, ['authentication', 'new_password'])
-          : objectSchema({ authentication: { const: b.authentication } }, ['authentication']),
+          : objectSchema({ authentication: { const: b.authentication }, channel: { enum: ['email', 'sms', 'whatsapp'] } }, ['authentication']),
       ),
     };
   },
   async react(env, input) {
     const pending = env.state.pending!;
+    if (env.state.stage.selectChannel) return reactSelectChannel(env, input);
     if (env.state.stage.otp) {
-      const email = env.state.stage.otp.target;
-      return reactOtp(
+      const value = env.state.stage.otp.target;
+      const chosen = env.state.stage.chosen!;
+      const r = await reactOtp(
         env,
         input,
-        () => new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: 'oob_otp_email' }),
-        () => {
-          pending.verified.push({ name: 'email', value: email });
-          pending.authenticators.push({ type: 'oob_otp_email', kind: 'primary', email });
-          recordAuthenticator(env.state, 'primary_oob_otp_email', env.ctx.clock.nowMs());
-        },
+        () => new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: chosen.replace('primary_', '') }),
+        () => addOob(env, chosen, value),
       );
+      return r.done ? { done: true, branch: env.step.one_of![env.state.stage.option!] } : r;
     }
     if (env.state.stage.totpSecret) {
       const secret = env.state.stage.totpSecret;
@@ -95,15 +107,14 @@ export const createAuthenticator: StepHandler = {
       recordAuthenticator(env.state, 'primary_password', env.ctx.clock.nowMs());
       return { done: true, branch };
     }
-    const email = targetEmail(env, branch.target_step)!;
-    if (isVerified(env, email)) {
-      pending.authenticators.push({ type: 'oob_otp_email', kind: 'primary', email });
-      recordAuthenticator(env.state, 'primary_oob_otp_email', env.ctx.clock.nowMs());
+    const value = oobTarget(env, branch.target_step)!;
+    if (isVerified(env, value)) {
+      addOob(env, branch.authentication!, value);
       return { done: true, branch };
     }
     env.state.stage.option = branchIndex;
     env.state.stage.chosen = branch.authentication;
-    await startOtp(env, 'verification', email, 'code');
+    await beginOtp(env, 'verification', value, 'code', input.channel);
     return WAIT;
   },
 };

@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors';
-import { normalizeEmail, isValidEmail, normalizeUsername, isValidUsername } from '../../user/login-id';
+import { normalizeLoginId, isValidLoginId, type LoginIdType } from '../../user/login-id';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema } from './step';
 
@@ -48,8 +48,8 @@ export const identify: StepHandler = {
       return { done: true, branch };
     }
     const raw = String(input.login_id);
-    const type = input.identification as 'email' | 'username';
-    const loginId = type === 'email' ? normalizeEmail(raw) : normalizeUsername(raw);
+    const type = input.identification as LoginIdType;
+    const loginId = normalizeLoginId(type, raw);
     const identity = ctx.store.identities.findByLoginId(type, loginId);
     record(env, { identification: type, loginIdType: type, loginId });
     switch (state.type) {
@@ -59,7 +59,7 @@ export const identify: StepHandler = {
           : { done: false, switchTo: { type: 'signup', name: branch.signup_flow ?? 'default' } };
       case 'signup':
       case 'promote': {
-        if (type === 'email' ? !isValidEmail(raw) : !isValidUsername(raw)) throw invalidLoginId(type);
+        if (!isValidLoginId(type, raw)) throw invalidLoginId(type);
         if (identity) {
           throw new ApiError('Invalid', 'InvariantViolated', 'identity already exists', {
             IdentityTypeExisting: 'login_id',

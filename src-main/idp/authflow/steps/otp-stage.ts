@@ -1,54 +1,98 @@
-import { ApiError } from '../../errors';
-import type { OtpPurpose } from '../otp';
+import type { ApiError } from '../../errors';
+import type { IdpContext } from '../../context';
+import type { OtpChannel, OtpPurpose } from '../otp';
 import { canResendAtString, sendToOutbox } from '../otp';
-import { maskEmail } from '../masking';
+import { maskClaim } from '../masking';
 import type { StepEnv, Reaction } from './step';
-import { WAIT, DONE } from './step';
+import { objectSchema, WAIT, DONE } from './step';
+
+/** The channels a claim can receive codes on (spec authflow.md 6.5): e-mail, or the phone mode's. */
+export function channelsFor(ctx: IdpContext, target: string): OtpChannel[] {
+  if (!target.startsWith('+')) return ['email'];
+  switch (ctx.config.app.authenticator.oob_otp.sms.phone_otp_mode) {
+    case 'sms':
+      return ['sms'];
+    case 'whatsapp':
+      return ['whatsapp'];
+    default:
+      return ['whatsapp', 'sms'];
+  }
+}
+
+/** Sends a code on one channel and waits for it. First entry swallows a cooldown hit (spec 7.6). */
+export async function startOtp(env: StepEnv, purpose: OtpPurpose, target: string, form: 'code' | 'link', channel: OtpChannel): Promise<void> {
+  delete env.state.stage.selectChannel;
+  env.state.stage.otp = { purpose, target, form, channel };
+  const code = env.ctx.ephemeral.otp.issue(env.ctx, { purpose, channel, target, form, flowId: env.state.flowId }, true);
+  if (code) await sendToOutbox(env.ctx, { to: target, channel, purpose, form, code, userId: env.state.userId });
+}
 
 /**
- * The part of a step that sends a one-time code and waits for it (verify, e-mail OTP sign-in,
- * account recovery): first entry swallows a cooldown hit; `resend` inside it is RateLimited.
+ * Starts a code for `target`: on the channel given when it is one of the target's, on the only
+ * channel when there is one, else the step first asks which (select_oob_otp_channels_data).
  */
-export async function startOtp(env: StepEnv, purpose: OtpPurpose, target: string, form: 'code' | 'link', send = true): Promise<void> {
-  env.state.stage.otp = { purpose, target, form, channel: 'email' };
-  if (!send) return;
-  const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, target, form, true, env.state.flowId);
-  if (code) await sendToOutbox(env.ctx, { to: target, purpose, form, code, userId: env.state.userId });
+export async function beginOtp(env: StepEnv, purpose: OtpPurpose, target: string, form: 'code' | 'link', channel?: string): Promise<void> {
+  const channels = channelsFor(env.ctx, target);
+  const chosen = channels.find((c) => c === channel) ?? (channels.length === 1 ? channels[0] : undefined);
+  if (chosen) return startOtp(env, purpose, target, form, chosen);
+  env.state.stage.selectChannel = { purpose, target, form, channels };
+}
+
+export function selectChannelData(env: StepEnv): Record<string, unknown> {
+  const s = env.state.stage.selectChannel!;
+  return { type: 'select_oob_otp_channels_data', channels: s.channels, masked_claim_value: maskClaim(s.target) };
+}
+
+export function selectChannelSchema(env: StepEnv): object {
+  return objectSchema({ channel: { enum: env.state.stage.selectChannel!.channels } }, ['channel']);
+}
+
+export async function reactSelectChannel(env: StepEnv, input: Record<string, any>): Promise<Reaction> {
+  const s = env.state.stage.selectChannel!;
+  await startOtp(env, s.purpose as OtpPurpose, s.target, s.form, input.channel as OtpChannel);
+  return WAIT;
 }
 
 export function verifyOtpData(env: StepEnv): Record<string, unknown> {
   const otp = env.state.stage.otp!;
+  const purpose = otp.purpose as OtpPurpose;
+  const channel = otp.channel as OtpChannel;
+  const store = env.ctx.ephemeral.otp;
   return {
     type: 'verify_oob_otp_data',
-    channel: otp.channel,
+    channel,
     otp_form: otp.form,
-    masked_claim_value: maskEmail(otp.target),
+    masked_claim_value: maskClaim(otp.target),
     code_length: otp.form === 'code' ? 6 : 32,
-    can_resend_at: canResendAtString(env.ctx, env.ctx.ephemeral.otp, otp.purpose as OtpPurpose, otp.target, env.state.flowId),
-    can_check: otp.form === 'link' && env.ctx.ephemeral.otp.isApproved(otp.purpose as OtpPurpose, otp.target),
-    failed_attempt_rate_limit_exceeded: false,
+    can_resend_at: canResendAtString(store, purpose, channel, otp.target, env.state.flowId),
+    can_check: otp.form === 'link' && store.isApproved(purpose, otp.target),
+    failed_attempt_rate_limit_exceeded: store.attemptsExceeded(purpose, channel, otp.target),
     delivery_status: 'sent',
   };
 }
 
+/** `request_device_token` may ride along with a code (it applies when the step allows it). */
+const deviceToken = { request_device_token: { type: 'boolean' } };
+
 export const OTP_INPUT_SCHEMA = {
   oneOf: [
-    { type: 'object', properties: { code: { type: 'string', minLength: 1 } }, required: ['code'] },
+    { type: 'object', properties: { code: { type: 'string', minLength: 1 }, ...deviceToken }, required: ['code'] },
     { type: 'object', properties: { resend: { const: true } }, required: ['resend'] },
-    { type: 'object', properties: { check: { const: true } }, required: ['check'] },
+    { type: 'object', properties: { check: { const: true }, ...deviceToken }, required: ['check'] },
   ],
 };
 
 /**
- * Handles `{code}` / `{resend:true}`. `wrong` builds the error of a wrong code for this step;
- * `onSuccess` runs when the code matches.
+ * Handles `{code}` / `{resend:true}` / `{check:true}`. `wrong` builds the error of a wrong code
+ * for this step; `onSuccess` runs when the code matches.
  */
 export async function reactOtp(env: StepEnv, input: Record<string, any>, wrong: () => ApiError, onSuccess: () => void): Promise<Reaction> {
   const otp = env.state.stage.otp!;
   const purpose = otp.purpose as OtpPurpose;
+  const channel = otp.channel as OtpChannel;
   if (input.resend === true) {
-    const code = env.ctx.ephemeral.otp.issue(env.ctx, purpose, otp.target, otp.form, false, env.state.flowId);
-    if (code) await sendToOutbox(env.ctx, { to: otp.target, purpose, form: otp.form, code, userId: env.state.userId });
+    const code = env.ctx.ephemeral.otp.issue(env.ctx, { purpose, channel, target: otp.target, form: otp.form, flowId: env.state.flowId }, false);
+    if (code) await sendToOutbox(env.ctx, { to: otp.target, channel, purpose, form: otp.form, code, userId: env.state.userId });
     return WAIT;
   }
   if (input.check === true) {
@@ -57,7 +101,7 @@ export async function reactOtp(env: StepEnv, input: Record<string, any>, wrong: 
     onSuccess();
     return DONE;
   }
-  if (env.ctx.ephemeral.otp.verify(purpose, otp.target, String(input.code)) !== 'ok') throw wrong();
+  if (env.ctx.ephemeral.otp.verify(purpose, channel, otp.target, String(input.code)) !== 'ok') throw wrong();
   onSuccess();
   return DONE;
 }
