@@ -2,6 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as oidc from 'openid-client';
 import { startTestIdp, addClient, makePasswordless, type TestIdp } from '../helpers/idp';
 import { FlowClient } from '../helpers/authflow';
+import { Agent, submit } from '../helpers/agent';
+import { pkcePair } from '../helpers/pkce';
 import { totpCode } from '../../src-main/idp/crypto/totp';
 
 const PASSWORD = 'password-1234';
@@ -159,6 +161,31 @@ describe('Authentication Flow API: email + password project', () => {
     const broken = await fetch(`${idp.issuer}/api/v1/authentication_flows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
     expect(broken.status).toBe(400);
     expect((await broken.json()).error).toMatchObject({ name: 'BadRequest', reason: 'InvalidJSON' });
+  });
+
+  it('refuses huge bodies and wrong types without touching the state; unknown input keys are ignored', async () => {
+    const c = client();
+    const start = await c.create('login');
+    const token = start.body.result.state_token;
+    const huge = await fetch(`${idp.issuer}/api/v1/authentication_flows/states/input`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state_token: token, input: { identification: 'email', login_id: 'x'.repeat(11 * 1024 * 1024) } }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error).toMatchObject({ name: 'RequestEntityTooLarge', reason: 'JSONTooLarge', code: 413 });
+    for (const input of [{ identification: 'email', login_id: 123 }, { identification: ['email'], login_id: 'a@b.c' }, 'email', null]) {
+      const r = await c.post('/states/input', { state_token: token, input });
+      expect(r.status).toBe(400);
+      expect(r.body.error.reason).toBe('ValidationFailed');
+    }
+    const wrongToken = await c.post('/states/input', { state_token: 42, input: {} });
+    expect(wrongToken.body.error.reason).toBe('ValidationFailed');
+    // The token still stands where it was, and a correct input with extra keys goes on.
+    const same = await c.post('/states', { state_token: token });
+    expect(same.body.result).toEqual(start.body.result);
+    const ok = await c.input(token, { identification: 'email', login_id: 'nobody@example.com', favourite_colour: 'blue' });
+    expect(ok.body.error.reason).toBe('UserNotFound');
   });
 
   it('honours the resend cooldown (RateLimited) and can_resend_at, on the clock', async () => {
@@ -546,6 +573,8 @@ describe('Authentication Flow API: the remaining error reasons', () => {
         doc.authentication.secondary_authentication_mode = 'required';
         addClient(doc, { client_id: 'picky', name: 'Picky', x_application_type: 'spa', redirect_uris: ['http://localhost:4001/cb'], x_authentication_flow_allowlist: { flows: [{ type: 'login', name: 'default' }] } });
         addClient(doc, { client_id: 'grouped', name: 'Grouped', x_application_type: 'spa', redirect_uris: ['http://localhost:4002/cb'], x_authentication_flow_allowlist: { groups: [{ name: 'default' }] } });
+        addClient(doc, { client_id: 'kiosk', name: 'Kiosk', x_application_type: 'spa', redirect_uris: ['http://localhost:4003/cb'], x_authentication_flow_allowlist: { groups: [{ name: 'kiosk' }] } });
+        doc.ui = { authentication_flow: { groups: [{ name: 'kiosk', flows: [{ type: 'login', name: 'default' }] }] } };
       },
     });
   });
@@ -568,6 +597,22 @@ describe('Authentication Flow API: the remaining error reasons', () => {
     expect(denied.body.error).toMatchObject({ name: 'Forbidden', reason: 'AuthenticationFlowNotAllowed', info: { FlowType: 'signup' } });
     expect((await c.create('login', { url_query: 'client_id=picky' })).status).toBe(200);
     expect((await c.create('signup', { url_query: 'client_id=grouped' })).status).toBe(200);
+    // A group defined in ui.authentication_flow.groups allows exactly its flows.
+    expect((await c.create('login', { url_query: 'client_id=kiosk' })).status).toBe(200);
+    expect((await c.create('signup', { url_query: 'client_id=kiosk' })).body.error.reason).toBe('AuthenticationFlowNotAllowed');
+  });
+
+  it('the built-in pages run the flow of the requested group, and refuse one the client may not use', async () => {
+    const authorize = (clientId: string, redirect: string, extra = '') =>
+      `${idp.issuer}/oauth2/authorize?client_id=${clientId}&redirect_uri=${encodeURIComponent(redirect)}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256&x_page=login${extra}`;
+    const ok = await new Agent(idp.issuer).follow(authorize('kiosk', 'http://localhost:4003/cb'));
+    expect(ok.res.status).toBe(200);
+    expect(ok.url).toContain('/login');
+    const other = await new Agent(idp.issuer).follow(authorize('kiosk', 'http://localhost:4003/cb', '&x_authentication_flow_group=staff'));
+    expect(other.res.status).toBe(403);
+    expect(other.body).toContain('x_authentication_flow_allowlist');
+    const signup = await new Agent(idp.issuer).follow(authorize('picky', 'http://localhost:4001/cb').replace('x_page=login', 'x_page=signup'));
+    expect(signup.res.status).toBe(403);
   });
 
   it('DisabledUser from check_account_status, with the reason', async () => {
@@ -640,7 +685,6 @@ describe('Authentication Flow API: e-mail login links', () => {
     expect(early.body.result.action.data.can_check).toBe(false);
 
     // Open the link in "another browser" and approve.
-    const { Agent, submit } = await import('../helpers/agent');
     const browser = new Agent(idp.issuer);
     const page = await browser.follow(message.link);
     expect(page.body).toContain('Approve sign-in');
@@ -685,8 +729,6 @@ describe('Authentication Flow API: usernames beside e-mail', () => {
   });
 
   it('the built-in sign-in page takes an e-mail or a username in one field', async () => {
-    const { Agent, submit } = await import('../helpers/agent');
-    const { pkcePair } = await import('../helpers/pkce');
     await new FlowClient(idp.issuer, idp.consoleToken).create('signup', { batch_input: [{ identification: 'username', login_id: 'grace' }, { authentication: 'primary_password', new_password: PASSWORD }] });
     const agent = new Agent(idp.issuer);
     const url = `${idp.issuer}/oauth2/authorize?${new URLSearchParams({ client_id: 'sandbox-spa', redirect_uri: 'http://localhost:3000/auth-redirect', response_type: 'code', scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', x_page: 'login' })}`;
@@ -694,5 +736,25 @@ describe('Authentication Flow API: usernames beside e-mail', () => {
     expect(page.body).toContain('Email address or username');
     const done = await submit(agent, page.body, { login_id: 'Grace', password: PASSWORD });
     expect(done.url).toMatch(/^http:\/\/localhost:3000\/auth-redirect\?code=/);
+  });
+});
+
+describe('Authentication Flow API: store failure', () => {
+  it('answers 500 UnexpectedError (no details) when a write cannot be made durable', async () => {
+    const idp = await startTestIdp();
+    try {
+      const c = new FlowClient(idp.issuer, idp.consoleToken);
+      let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'disk@example.com' }] });
+      r = await c.input(r.body.result.state_token, { code: await c.latestCode('disk@example.com') });
+      const before = r.body.result;
+      // The disk "goes away": the database refuses every further write.
+      await idp.ctx.store.db.close();
+      const failed = await c.input(before.state_token, { authentication: 'primary_password', new_password: PASSWORD });
+      expect(failed.status).toBe(500);
+      expect(failed.body.error).toEqual({ name: 'InternalError', reason: 'UnexpectedError', message: 'unexpected error', code: 500 });
+      expect(JSON.stringify(failed.body)).not.toContain('database');
+    } finally {
+      await idp.dispose();
+    }
   });
 });

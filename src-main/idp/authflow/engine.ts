@@ -4,6 +4,7 @@ import type { HttpRequest } from '../http/types';
 import { ApiError } from '../errors';
 import type { BranchDef, FlowDefinition, FlowState, FlowType, StepDef, StepType } from './types';
 import type { Action, StepEnv, StepHandler } from './steps/step';
+import { checkAllowlist } from './allowlist';
 import { defaultFlow } from './default-flows';
 import { flowNotFound, invalidValue, withFlowType } from './errors';
 import { finishFlow } from './finish';
@@ -69,20 +70,6 @@ export function findFlow(ctx: IdpContext, type: FlowType, name: string): FlowDef
   const generated = name === 'default' ? defaultFlow(ctx.config.app, type) : undefined;
   if (!generated || generated.steps.length === 0) throw new ApiError('NotFound', 'AuthenticationFlowFlowNotFound', 'flow not found', { FlowType: type });
   return generated;
-}
-
-/**
- * A client's `x_authentication_flow_allowlist` (spec authflow.md 4): the flow must be listed, or
- * be named `default` when the client lists the group `default`. No allowlist allows everything.
- * Groups other than `default` come from `ui.authentication_flow.groups`, which the sandbox does
- * not read yet, so they allow nothing.
- */
-function checkAllowlist(ctx: IdpContext, clientId: string | undefined, type: FlowType, name: string): void {
-  const allow = clientId ? ctx.config.app.oauth.clients.find((c) => c.client_id === clientId)?.x_authentication_flow_allowlist : undefined;
-  if (!allow) return;
-  const listed = (allow.flows ?? []).some((f) => f.type === type && f.name === name);
-  const byGroup = name === 'default' && (allow.groups ?? []).some((g) => g.name === 'default');
-  if (!listed && !byGroup) throw new ApiError('Forbidden', 'AuthenticationFlowNotAllowed', 'flow is not allowed', { FlowType: type });
 }
 
 export interface FlowResult {

@@ -127,6 +127,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
     verification: {
       claims: { email: claimVerification(raw.verification?.claims?.email), phone_number: claimVerification(raw.verification?.claims?.phone_number) },
     },
+    flow_groups: (raw.ui?.authentication_flow?.groups ?? []).map((g: Raw) => ({ name: g.name, flows: g.flows ?? [] })),
     forgot_password: {
       email: raw.ui?.forgot_password?.email ?? [{ channel: 'email', otp_form: 'link' }],
       phone: raw.ui?.forgot_password?.phone ?? [{ channel: 'sms', otp_form: 'code' }],

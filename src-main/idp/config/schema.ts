@@ -222,6 +222,22 @@ export const appConfigSchema = {
       type: 'object',
       properties: {
         forgot_password: { type: 'object', properties: { email: recoveryChannels, phone: recoveryChannels } },
+        authentication_flow: {
+          type: 'object',
+          properties: {
+            groups: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name'],
+                properties: {
+                  name: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+                  flows: { type: 'array', items: { type: 'object', required: ['type', 'name'], properties: { type: { enum: ['signup', 'promote', 'login', 'signup_login', 'reauth', 'account_recovery'] }, name: { type: 'string' } } } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     test_mode: {

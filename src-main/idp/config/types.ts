@@ -101,6 +101,8 @@ export interface AppConfig {
   otp_limits: Record<'verification' | 'authenticate' | 'forgot_password', Record<'email' | 'sms', OtpLimitConfig>>;
   /** Which claims a sign-up must verify (`verification.claims`). */
   verification: { claims: Record<'email' | 'phone_number', { enabled: boolean; required: boolean }> };
+  /** Named sets of flows (`ui.authentication_flow.groups`) for allowlists and the built-in pages. */
+  flow_groups: { name: string; flows: { type: FlowType; name: string }[] }[];
   /** Account recovery destinations of the default flow (`ui.forgot_password`). */
   forgot_password: { email: RecoveryChannel[]; phone: RecoveryChannel[] };
   /** Flows declared in `authentication_flow`, by flow type (a `default` here replaces the generated one). */

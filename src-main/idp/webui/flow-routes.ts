@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResult } from '../http/types';
 import { formParams, redirect, withCookies } from '../http/types';
 import { ApiError } from '../errors';
 import type { FlowType } from '../authflow/types';
+import { flowNameForBuiltinUi } from '../authflow/allowlist';
 import { createFlow, feedInputs, describe, load, recoverByCode, type FlowResult } from '../authflow/engine';
 import QRCode from 'qrcode';
 import { csrfToken, csrfValid } from './csrf';
@@ -133,7 +134,14 @@ export function flowGet(type: FlowType) {
     const pc = pageContext(ctx, req);
     if (signupDisabled(ctx, type)) return pageResult(403, messagePage(pc.t, pc.lang, pc.t('signup.title'), pc.t('signup.disabled')));
     const cookies: string[] = [];
-    const created = await createFlow(ctx, req, { type, name: 'default', xRef: pc.session?.id }, cookies);
+    let created: FlowResult;
+    try {
+      const name = flowNameForBuiltinUi(ctx, pc.session?.clientId, type, pc.session?.params.x_authentication_flow_group);
+      created = await createFlow(ctx, req, { type, name, xRef: pc.session?.id }, cookies);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.reason !== 'AuthenticationFlowNotAllowed') throw e;
+      return pageResult(e.status, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.flow-not-allowed')));
+    }
     const r = await autoAdvance(ctx, req, created, cookies);
     const errors = pc.expired ? [pc.t('error.oauth-session-expired')] : undefined;
     if (r.state.finished) return finished(ctx, req, pc, r, cookies);

@@ -12,6 +12,7 @@ export const en = {
   'signup.have-account': 'Already have an account?',
   'signup.to-login': 'Sign in',
   'signup.disabled': 'Public sign-up is disabled for this project.',
+  'error.flow-not-allowed': 'This app may not use this way of signing in. Check the client\'s x_authentication_flow_allowlist and the x_authentication_flow_group of the request.',
   'field.email': 'Email address',
   'field.username': 'Username',
   'field.email-or-username': 'Email address or username',
