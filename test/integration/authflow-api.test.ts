@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as oidc from 'openid-client';
-import { startTestIdp, addClient, makePasswordless, type TestIdp } from '../helpers/idp';
+import { startTestIdp, addClient, makePasswordless, tempDir, type TestIdp } from '../helpers/idp';
 import { FlowClient } from '../helpers/authflow';
 import { Agent, submit } from '../helpers/agent';
 import { pkcePair } from '../helpers/pkce';
@@ -161,6 +161,23 @@ describe('Authentication Flow API: email + password project', () => {
     const broken = await fetch(`${idp.issuer}/api/v1/authentication_flows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
     expect(broken.status).toBe(400);
     expect((await broken.json()).error).toMatchObject({ name: 'BadRequest', reason: 'InvalidJSON' });
+  });
+
+  it('the resend cooldown also holds per flow: a second address in the same flow gets nothing for 60 s', async () => {
+    const c = client();
+    const start = await c.create('signup');
+    const first = await c.input(start.body.result.state_token, { identification: 'email', login_id: 'perflow-a@example.com' });
+    expect(await c.outbox('perflow-a@example.com')).toHaveLength(1);
+    // Back to the first state, another address: same flow, so the flow's cooldown swallows the send.
+    const second = await c.input(start.body.result.state_token, { identification: 'email', login_id: 'perflow-b@example.com' });
+    expect(second.body.result.action.data).toMatchObject({ type: 'verify_oob_otp_data', masked_claim_value: 'perf*****@example.com' });
+    expect(Date.parse(second.body.result.action.data.can_resend_at)).toBe(Date.parse(first.body.result.action.data.can_resend_at));
+    expect(await c.outbox('perflow-b@example.com')).toHaveLength(0);
+    const resend = await c.input(second.body.result.state_token, { resend: true });
+    expect(resend.body.error).toMatchObject({ reason: 'RateLimited', info: { bucket_name: 'VerificationCooldownEmail' } });
+    // Another flow is not held back by this one's cooldown.
+    await client().create('signup', { batch_input: [{ identification: 'email', login_id: 'perflow-c@example.com' }] });
+    expect(await c.outbox('perflow-c@example.com')).toHaveLength(1);
   });
 
   it('refuses huge bodies and wrong types without touching the state; unknown input keys are ignored', async () => {
@@ -753,6 +770,40 @@ describe('Authentication Flow API: store failure', () => {
       expect(failed.status).toBe(500);
       expect(failed.body.error).toEqual({ name: 'InternalError', reason: 'UnexpectedError', message: 'unexpected error', code: 500 });
       expect(JSON.stringify(failed.body)).not.toContain('database');
+    } finally {
+      await idp.dispose();
+    }
+  });
+});
+
+describe('Authentication Flow API: change_password after the policy tightened', () => {
+  it('asks for a new password at sign-in when the old one no longer meets the policy', async () => {
+    const dataDir = await tempDir();
+    let idp = await startTestIdp({ dataDir, editConfig: () => {} });
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'old@example.com' }] });
+    r = await c.input(r.body.result.state_token, { code: await c.latestCode('old@example.com') });
+    r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: 'eight-ch' });
+    expect(r.body.result.action.type).toBe('finished');
+    await idp.close();
+
+    idp = await startTestIdp({ dataDir, editConfig: (doc) => (doc.authenticator.password.policy = { min_length: 12, digit_required: true }) });
+    try {
+      const l = new FlowClient(idp.issuer, idp.consoleToken);
+      r = await l.create('login', { batch_input: [{ identification: 'email', login_id: 'old@example.com' }, { authentication: 'primary_password', password: 'eight-ch' }] });
+      expect(r.body.result.action).toMatchObject({
+        type: 'change_password',
+        data: { type: 'new_password_data', force_change_reason: 'policy', password_policy: { minimum_length: 12, digit_required: true } },
+      });
+      const weak = await l.input(r.body.result.state_token, { new_password: 'still-weak' });
+      expect(weak.body.error).toMatchObject({ reason: 'PasswordPolicyViolated', info: { FlowType: 'login' } });
+      expect(weak.body.error.info.causes.map((x: any) => x.Name).sort()).toEqual(['PasswordDigitRequired', 'PasswordTooShort']);
+      r = await l.input(r.body.result.state_token, { new_password: 'a stronger one 2026' });
+      expect(r.body.result.action.type).toBe('finished');
+      const again = await new FlowClient(idp.issuer, idp.consoleToken).create('login', {
+        batch_input: [{ identification: 'email', login_id: 'old@example.com' }, { authentication: 'primary_password', password: 'a stronger one 2026' }],
+      });
+      expect(again.body.result.action.type).toBe('finished');
     } finally {
       await idp.dispose();
     }
