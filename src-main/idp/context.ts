@@ -11,6 +11,7 @@ import type { FlowState } from './authflow/types';
 import type { OutboxMessage } from './store/repos/outbox';
 import { OtpStore, otpLimits } from './authflow/otp';
 import { Lockout } from './authflow/lockout';
+import { FlowEvents } from './authflow/flow-events';
 
 /** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
 export interface IdpContext {
@@ -37,6 +38,7 @@ export interface IdpContext {
     flows: EphemeralMap<true>;
     otp: OtpStore;
     lockout: Lockout;
+    flowEvents: FlowEvents;
   };
 }
 
@@ -60,5 +62,6 @@ export function createEphemeral(clock: Clock, app: () => AppConfig): IdpContext[
     flows: new EphemeralMap(clock),
     otp: new OtpStore(clock, (purpose, channel) => otpLimits(app(), purpose, channel)),
     lockout: new Lockout(),
+    flowEvents: new FlowEvents(),
   };
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
 import { existsSync } from 'node:fs';
 import type { IdpContext } from './context';
 import type { HttpRequest, HttpResult } from './http/types';
@@ -23,6 +24,7 @@ import { handleSettings, handleRoot } from './webui/settings';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
+import { registerFlowWebsocket } from './authflow/websocket-route';
 import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
 
@@ -57,6 +59,10 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, firstValues(body as string)));
   // Unknown body types are read (within the limit) and ignored: handlers see no parameters.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+
+  // First, so that its hooks see every request: a WebSocket upgrade refused by a later check
+  // (e.g. the Host check) still gets its socket closed.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
 
   app.addHook('onRequest', async (req, reply) => {
     // Exactly one Host naming this server (DNS rebinding), and an origin-form target.
@@ -126,6 +132,7 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['POST'], '/api/v1/authentication_flows', 'api', authflow.handleCreate, 'matcher', TEN_MIB);
   route(['POST'], '/api/v1/authentication_flows/states/input', 'api', authflow.handleInput, 'matcher', TEN_MIB);
   route(['POST'], '/api/v1/authentication_flows/states', 'api', authflow.handleGet, 'matcher', TEN_MIB);
+  registerFlowWebsocket(app, ctx);
   route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
   route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
   route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);

@@ -4,6 +4,7 @@ import { startTestIdp, addClient, makePasswordless, tempDir, type TestIdp } from
 import { FlowClient } from '../helpers/authflow';
 import { Agent, submit } from '../helpers/agent';
 import { pkcePair } from '../helpers/pkce';
+import WebSocket from 'ws';
 import { totpCode } from '../../src-main/idp/crypto/totp';
 
 const PASSWORD = 'password-1234';
@@ -696,6 +697,14 @@ describe('Authentication Flow API: e-mail login links', () => {
     expect(s.body.result.action.data.options[0]).toMatchObject({ authentication: 'primary_oob_otp_email', otp_form: 'link' });
     s = await l.input(s.body.result.state_token, { authentication: 'primary_oob_otp_email', index: 0 });
     expect(s.body.result.action.data).toMatchObject({ type: 'verify_oob_otp_data', otp_form: 'link', code_length: 32, can_check: false });
+    // The waiting page listens on its WebSocket channel instead of polling.
+    const wsUrl: string = s.body.result.action.data.websocket_url;
+    expect(wsUrl).toBe(`${idp.issuer.replace('http:', 'ws:')}/api/v1/authentication_flows/ws?channel=${wsUrl.split('channel=')[1]}`);
+    expect(wsUrl).toMatch(/channel=ws_[0-9A-Z]{32}$/);
+    const socket = new WebSocket(wsUrl);
+    const events: string[] = [];
+    socket.on('message', (data) => events.push(String(data)));
+    await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
     const [message] = await l.outbox('link@example.com');
     expect(message.link).toBe(`${idp.issuer}/authflow/v2/verify_login_link?code=${message.code}`);
     const early = await l.input(s.body.result.state_token, { check: true });
@@ -707,12 +716,33 @@ describe('Authentication Flow API: e-mail login links', () => {
     expect(page.body).toContain('Approve sign-in');
     const approved = await submit(browser, page.body, {});
     expect(approved.body).toContain('Sign-in approved.');
+    await expect.poll(() => events).toEqual(['{"kind":"refresh"}']);
+    socket.close();
 
     const polled = await l.post('/states', { state_token: s.body.result.state_token });
     expect(polled.body.result.action.data.can_check).toBe(true);
     const done = await l.input(s.body.result.state_token, { check: true });
     expect(done.body.result.action.type).toBe('finished');
     expect((await browser.follow(message.link)).res.status).toBe(400); // used once
+  });
+
+  it('the WebSocket endpoint refuses plain GETs, foreign Hosts and malformed channels', async () => {
+    const plain = await fetch(`${idp.issuer}/api/v1/authentication_flows/ws?channel=ws_${'A'.repeat(32)}`);
+    expect(plain.status).toBe(400);
+    expect((await plain.json()).error).toMatchObject({ name: 'BadRequest', reason: 'BadRequest' });
+    const base = idp.issuer.replace('http:', 'ws:');
+    const closed = await new Promise<number>((resolve) => new WebSocket(`${base}/api/v1/authentication_flows/ws?channel=nope`).on('close', (code) => resolve(code)));
+    expect(closed).toBe(1008);
+    const foreign = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${base}/api/v1/authentication_flows/ws?channel=ws_${'A'.repeat(32)}`, { headers: { host: 'evil.example' } });
+      ws.on('unexpected-response', (req, res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      ws.on('error', () => {});
+    });
+    expect(foreign).toBe(400);
+    expect(idp.ctx.ephemeral.flowEvents.subscriberCount).toBe(0);
   });
 });
 

@@ -41,6 +41,8 @@ interface PendingCode {
   used: boolean;
   /** Login links: approved by opening the link (then the flow may `check`). */
   approved?: boolean;
+  /** Login links: the WebSocket channel told when the link is approved. */
+  wsChannel?: string;
 }
 
 /** One-time codes, their resend cooldowns and failed attempts, in memory on the injectable clock. */
@@ -78,7 +80,7 @@ export class OtpStore {
   }
 
   /** Creates a code unless a cooldown forbids it; `swallowCooldown` on first entry (spec 7.6). */
-  issue(ctx: IdpContext, o: { purpose: OtpPurpose; channel: OtpChannel; target: string; form: 'code' | 'link'; flowId: string }, swallowCooldown: boolean): string | undefined {
+  issue(ctx: IdpContext, o: { purpose: OtpPurpose; channel: OtpChannel; target: string; form: 'code' | 'link'; flowId: string; wsChannel?: string }, swallowCooldown: boolean): string | undefined {
     const key = `${o.purpose}:${o.target}`;
     const cooldowns = this.cooldownKeys(o.purpose, o.channel, o.target, o.flowId);
     if (cooldowns.some((k) => this.cooldowns.get(k) !== undefined)) {
@@ -86,7 +88,7 @@ export class OtpStore {
       throw new ApiError('TooManyRequest', 'RateLimited', 'request rate limited', { bucket_name: BUCKET_PREFIX[o.purpose] + CHANNEL_SUFFIX[o.channel] });
     }
     const code = o.form === 'code' ? (fixedCode(ctx, o.target) ?? ctx.random.string(6, '0123456789')) : ctx.random.string(32, LINK_ALPHABET);
-    this.codes.set(key, { code, form: o.form, used: false }, CODE_TTL[o.form]);
+    this.codes.set(key, { code, form: o.form, used: false, wsChannel: o.wsChannel }, CODE_TTL[o.form]);
     this.failures.delete(key);
     if (o.form === 'link') this.links.set(`${o.purpose}:${code}`, o.target, CODE_TTL[o.form]);
     const seconds = this.limits(o.purpose, o.channel).cooldown_seconds;
@@ -94,13 +96,16 @@ export class OtpStore {
     return code;
   }
 
-  /** Opening a login link approves the pending sign-in of its target; false when the link is stale. */
-  approveLink(purpose: OtpPurpose, code: string): boolean {
+  /**
+   * Opening a login link approves the pending sign-in of its target; false when the link is
+   * stale. The waiting page's WebSocket channel, if any, is returned to be told.
+   */
+  approveLink(purpose: OtpPurpose, code: string): { wsChannel?: string } | false {
     const target = this.linkTarget(purpose, code);
     const pending = target ? this.codes.get(`${purpose}:${target}`) : undefined;
     if (!pending || pending.code !== code.trim() || pending.used) return false;
     pending.approved = true;
-    return true;
+    return { wsChannel: pending.wsChannel };
   }
 
   /** A link that can still be approved: live, matching its target's pending code, not used. */

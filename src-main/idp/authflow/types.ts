@@ -56,7 +56,7 @@ export interface StepStage {
   chosen?: string;
   channel?: string;
   /** OTP purpose and target when a code is pending. */
-  otp?: { purpose: string; target: string; form: 'code' | 'link'; channel: string };
+  otp?: { purpose: string; target: string; form: 'code' | 'link'; channel: string; wsChannel?: string };
   /** A code is to be sent to a target with several channels: which one (select_oob_otp_channels_data). */
   selectChannel?: { purpose: string; target: string; form: 'code' | 'link'; channels: ('email' | 'sms' | 'whatsapp')[] };
   /** `request_device_token` came with the choice of an OOB option; applied once its code is entered. */

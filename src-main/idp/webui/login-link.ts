@@ -28,6 +28,8 @@ export function handleLoginLinkGet(ctx: IdpContext, req: HttpRequest): HttpResul
 export function handleLoginLinkPost(ctx: IdpContext, req: HttpRequest): HttpResult {
   const pc = pageContext(ctx, req);
   if (!csrfValid(ctx, req, formParams(req).x_csrf_token)) return pageResult(403, messagePage(pc.t, pc.lang, pc.t('link.approve-title'), pc.t('error.csrf')));
-  const ok = ctx.ephemeral.otp.approveLink('authenticate-primary-oob', req.query.code ?? '');
+  const approved = ctx.ephemeral.otp.approveLink('authenticate-primary-oob', req.query.code ?? '');
+  if (approved && approved.wsChannel) ctx.ephemeral.flowEvents.refresh(approved.wsChannel);
+  const ok = approved !== false;
   return pageResult(ok ? 200 : 400, messagePage(pc.t, pc.lang, pc.t('link.approve-title'), pc.t(ok ? 'link.approved' : 'link.invalid')));
 }

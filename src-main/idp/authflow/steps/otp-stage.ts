@@ -3,6 +3,7 @@ import type { IdpContext } from '../../context';
 import type { OtpChannel, OtpPurpose } from '../otp';
 import { canResendAtString, sendToOutbox } from '../otp';
 import { maskClaim } from '../masking';
+import { websocketUrl } from '../flow-events';
 import type { StepEnv, Reaction } from './step';
 import { objectSchema, WAIT, DONE } from './step';
 
@@ -22,8 +23,10 @@ export function channelsFor(ctx: IdpContext, target: string): OtpChannel[] {
 /** Sends a code on one channel and waits for it. First entry swallows a cooldown hit (spec 7.6). */
 export async function startOtp(env: StepEnv, purpose: OtpPurpose, target: string, form: 'code' | 'link', channel: OtpChannel): Promise<void> {
   delete env.state.stage.selectChannel;
-  env.state.stage.otp = { purpose, target, form, channel };
-  const code = env.ctx.ephemeral.otp.issue(env.ctx, { purpose, channel, target, form, flowId: env.state.flowId }, true);
+  // A page waiting for a login link can listen on its own channel instead of polling.
+  const wsChannel = form === 'link' ? `ws_${env.ctx.random.base32()}` : undefined;
+  env.state.stage.otp = { purpose, target, form, channel, wsChannel };
+  const code = env.ctx.ephemeral.otp.issue(env.ctx, { purpose, channel, target, form, flowId: env.state.flowId, wsChannel }, true);
   if (code) await sendToOutbox(env.ctx, { to: target, channel, purpose, form, code, userId: env.state.userId });
 }
 
@@ -68,6 +71,7 @@ export function verifyOtpData(env: StepEnv): Record<string, unknown> {
     can_check: otp.form === 'link' && store.isApproved(purpose, otp.target),
     failed_attempt_rate_limit_exceeded: store.attemptsExceeded(purpose, channel, otp.target),
     delivery_status: 'sent',
+    ...(otp.wsChannel ? { websocket_url: websocketUrl(env.ctx.issuer, otp.wsChannel) } : {}),
   };
 }
 
@@ -91,7 +95,7 @@ export async function reactOtp(env: StepEnv, input: Record<string, any>, wrong: 
   const purpose = otp.purpose as OtpPurpose;
   const channel = otp.channel as OtpChannel;
   if (input.resend === true) {
-    const code = env.ctx.ephemeral.otp.issue(env.ctx, { purpose, channel, target: otp.target, form: otp.form, flowId: env.state.flowId }, false);
+    const code = env.ctx.ephemeral.otp.issue(env.ctx, { purpose, channel, target: otp.target, form: otp.form, flowId: env.state.flowId, wsChannel: otp.wsChannel }, false);
     if (code) await sendToOutbox(env.ctx, { to: otp.target, channel, purpose, form: otp.form, code, userId: env.state.userId });
     return WAIT;
   }
