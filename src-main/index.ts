@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, clipboard, dialog, Menu, session, shell, type MenuItemConstructorOptions } from 'electron'
 import { startIdp, type RunningIdp } from './idp/index'
 import { loadWindowState, trackWindowState } from './window-state'
+import { decideNavigation, windowOrigins } from './navigation-policy'
 
 const DEFAULT_PORT = 3100
 
@@ -44,23 +45,6 @@ async function startSandbox(dataDir: string): Promise<RunningIdp> {
   }
 }
 
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin
-  } catch {
-    return 'null'
-  }
-}
-
-function isHttpUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url)
-    return protocol === 'http:' || protocol === 'https:'
-  } catch {
-    return false
-  }
-}
-
 function createWindow(running: RunningIdp): BrowserWindow {
   const stateFile = join(app.getPath('userData'), 'window-state.json')
   const state = loadWindowState(stateFile)
@@ -70,22 +54,25 @@ function createWindow(running: RunningIdp): BrowserWindow {
     minHeight: 480,
     show: false,
     title: 'Authgear Sandbox',
+    // Linux shows this in the task bar; macOS and Windows take the packaged app's icon.
+    icon: join(app.getAppPath(), 'resources', 'icon.png'),
     webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
   })
   if (state.maximized) win.maximize()
   trackWindowState(win, stateFile)
 
-  // The window only ever shows the IdP; everything else opens in the user's browser.
-  const allowedOrigins = new Set([new URL(running.consoleUrl).origin, new URL(running.issuer).origin])
+  // The window only ever shows the IdP; web links elsewhere open in the user's browser.
+  const allowedOrigins = windowOrigins(running.consoleUrl, running.issuer)
   const keepInside = (event: { url: string; preventDefault(): void }) => {
-    if (allowedOrigins.has(originOf(event.url))) return
+    const decision = decideNavigation(event.url, allowedOrigins)
+    if (decision === 'allow') return
     event.preventDefault()
-    if (isHttpUrl(event.url)) void shell.openExternal(event.url)
+    if (decision === 'open-externally') void shell.openExternal(event.url)
   }
   win.webContents.on('will-navigate', keepInside)
   win.webContents.on('will-redirect', keepInside)
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isHttpUrl(url)) void shell.openExternal(url)
+    if (decideNavigation(url, allowedOrigins) !== 'block') void shell.openExternal(url)
     return { action: 'deny' }
   })
 
