@@ -753,12 +753,28 @@ describe('Authentication Flow API: usernames beside e-mail', () => {
   });
   afterAll(() => idp.dispose());
 
+  it('block_reserved_usernames: false lets a sign-up take a reserved name', async () => {
+    const open = await startTestIdp({
+      editConfig: (doc) => (doc.identity.login_id = { keys: [{ type: 'username' }], types: { username: { block_reserved_usernames: false } } }),
+    });
+    try {
+      const r = await new FlowClient(open.issuer, open.consoleToken).create('signup', { batch_input: [{ identification: 'username', login_id: 'admin' }] });
+      expect(r.body.result.action.type).toBe('create_authenticator');
+    } finally {
+      await open.dispose();
+    }
+  });
+
   it('signs up and in with a username (no verification), validates it, and refuses duplicates case-insensitively', async () => {
     const c = new FlowClient(idp.issuer, idp.consoleToken);
     let r = await c.create('signup');
     expect(r.body.result.action.data.options).toEqual([{ identification: 'email' }, { identification: 'username' }]);
     const bad = await c.input(r.body.result.state_token, { identification: 'username', login_id: 'no spaces please' });
     expect(bad.body.error).toMatchObject({ reason: 'ValidationFailed', message: 'invalid login ID', info: { causes: [{ location: '/login_id', kind: 'format', details: { format: 'username' } }] } });
+    for (const reserved of ['admin', 'Root', 'postmaster']) {
+      const blocked = await c.input(r.body.result.state_token, { identification: 'username', login_id: reserved });
+      expect(blocked.body.error).toMatchObject({ reason: 'ValidationFailed', info: { causes: [{ location: '/login_id', kind: 'blocked', details: { reason: 'UsernameReserved' } }] } });
+    }
     r = await c.input(r.body.result.state_token, { identification: 'username', login_id: 'Ada_Lovelace' });
     expect(r.body.result.action.type).toBe('create_authenticator'); // nothing to verify for a username
     r = await c.input(r.body.result.state_token, { authentication: 'primary_password', new_password: PASSWORD });

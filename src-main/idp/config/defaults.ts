@@ -96,7 +96,10 @@ export function appWithDefaults(raw: Raw): AppConfig {
       device_token: { disabled: authn.device_token?.disabled ?? false, expire_in_days: authn.device_token?.expire_in_days ?? 30 },
     },
     identity: {
-      login_id: { keys: (raw.identity?.login_id?.keys ?? [{ type: 'email' }]).map(loginIdKey) },
+      login_id: {
+        keys: (raw.identity?.login_id?.keys ?? [{ type: 'email' }]).map(loginIdKey),
+        block_reserved_usernames: raw.identity?.login_id?.types?.username?.block_reserved_usernames ?? true,
+      },
     },
     authenticator: {
       password: {

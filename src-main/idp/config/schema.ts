@@ -117,6 +117,10 @@ export const appConfigSchema = {
         login_id: {
           type: 'object',
           properties: {
+            types: {
+              type: 'object',
+              properties: { username: { type: 'object', properties: { block_reserved_usernames: bool, exclude_keywords_enabled: bool, ascii_only: bool, case_sensitive: bool } } },
+            },
             keys: {
               type: 'array',
               items: {

@@ -92,7 +92,7 @@ export interface AppConfig {
       methods: ('password' | 'totp' | 'oob_otp' | 'recovery_code')[];
     };
   };
-  identity: { login_id: { keys: LoginIDKeyConfig[] } };
+  identity: { login_id: { keys: LoginIDKeyConfig[]; block_reserved_usernames: boolean } };
   authenticator: {
     password: { policy: PasswordPolicyConfig; force_change: boolean };
     oob_otp: { email: { email_otp_mode: 'code' | 'login_link' }; sms: { phone_otp_mode: 'sms' | 'whatsapp' | 'whatsapp_sms' } };

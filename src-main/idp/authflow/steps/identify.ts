@@ -1,5 +1,6 @@
 import { ApiError } from '../../errors';
 import { normalizeLoginId, isValidLoginId, type LoginIdType } from '../../user/login-id';
+import { isReservedUsername } from '../../user/reserved-usernames';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema } from './step';
 
@@ -60,6 +61,11 @@ export const identify: StepHandler = {
       case 'signup':
       case 'promote': {
         if (!isValidLoginId(type, raw)) throw invalidLoginId(type);
+        if (type === 'username' && ctx.config.app.identity.login_id.block_reserved_usernames && isReservedUsername(raw)) {
+          throw new ApiError('Invalid', 'ValidationFailed', 'invalid login ID', {
+            causes: [{ location: '/login_id', kind: 'blocked', details: { reason: 'UsernameReserved' } }],
+          });
+        }
         if (identity) {
           throw new ApiError('Invalid', 'InvariantViolated', 'identity already exists', {
             IdentityTypeExisting: 'login_id',
