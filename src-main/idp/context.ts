@@ -11,6 +11,10 @@ import type { FlowState } from './authflow/types';
 import type { OutboxMessage } from './store/repos/outbox';
 import { OtpStore } from './authflow/otp';
 import { Lockout } from './authflow/lockout';
+import type { AppSessionToken } from './oauth/app-session';
+import type { Challenge } from './oauth/challenge';
+import type { PromotionCode } from './user/anonymous';
+import type { SettingsActionGrant } from './oauth/settings-action';
 
 /** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
 export interface IdpContext {
@@ -37,6 +41,11 @@ export interface IdpContext {
     flows: EphemeralMap<true>;
     otp: OtpStore;
     lockout: Lockout;
+    /** SDK helpers (spec 13): one-time tokens by hash, 300 s each. */
+    appSessionTokens: EphemeralMap<AppSessionToken>;
+    challenges: EphemeralMap<Challenge>;
+    promotionCodes: EphemeralMap<PromotionCode>;
+    settingsActionCodes: EphemeralMap<SettingsActionGrant>;
   };
 }
 
@@ -59,5 +68,9 @@ export function createEphemeral(clock: Clock): IdpContext['ephemeral'] {
     flows: new EphemeralMap(clock),
     otp: new OtpStore(clock),
     lockout: new Lockout(),
+    appSessionTokens: new EphemeralMap(clock),
+    challenges: new EphemeralMap(clock),
+    promotionCodes: new EphemeralMap(clock),
+    settingsActionCodes: new EphemeralMap(clock),
   };
 }

@@ -19,7 +19,10 @@ import { handleEntrypoint } from './webui/entrypoint';
 import { flowGet, flowPost, handleResetLink, FLOW_PATHS } from './webui/flow-routes';
 import { handleLoginLinkGet, handleLoginLinkPost } from './webui/login-link';
 import { handleLogoutGet, handleLogoutPost } from './webui/logout';
-import { handleSettings, handleRoot } from './webui/settings';
+import { SETTINGS_ROUTES, handleRoot } from './webui/settings';
+import { handleAppSessionToken } from './oauth/app-session';
+import { handleChallenge } from './oauth/challenge';
+import { handleAnonymousSignup, handleAnonymousPromotionCode } from './oauth/anonymous-user-api';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
@@ -120,7 +123,12 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['POST'], '/authflow/v2/verify_login_link', 'page', handleLoginLinkPost);
   route(['GET'], '/logout', 'page', handleLogoutGet);
   route(['POST'], '/logout', 'page', handleLogoutPost);
-  route(['GET'], '/settings', 'page', handleSettings);
+  for (const [method, path, handler] of SETTINGS_ROUTES) route([method], path, 'page', handler);
+  // SDK helpers (spec 13).
+  route(['POST'], '/oauth2/app_session_token', 'api', handleAppSessionToken, 'matcher');
+  route(['POST'], '/oauth2/challenge', 'api', handleChallenge, 'matcher');
+  route(['POST'], '/api/anonymous_user/signup', 'api', handleAnonymousSignup, 'matcher');
+  route(['POST'], '/api/anonymous_user/promotion_code', 'api', handleAnonymousPromotionCode, 'matcher');
 
   const TEN_MIB = 10 * 1024 * 1024;
   route(['POST'], '/api/v1/authentication_flows', 'api', authflow.handleCreate, 'matcher', TEN_MIB);

@@ -208,6 +208,13 @@ export const appConfigSchema = {
         },
       },
     },
+    account_deletion: {
+      type: 'object',
+      properties: {
+        scheduled_by_end_user_enabled: bool,
+        grace_period_days: { type: 'integer', minimum: 1, maximum: 180 },
+      },
+    },
     session: {
       type: 'object',
       properties: {
@@ -224,6 +231,7 @@ export const appConfigSchema = {
 /** Top-level sections read by the sandbox; any other known Authgear section is kept and reported. */
 export const SUPPORTED_SECTIONS = new Set([
   'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session', 'test_mode', 'authentication_flow',
+  'account_deletion',
 ]);
 
 export const secretsSchema = {

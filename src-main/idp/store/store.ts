@@ -9,6 +9,8 @@ import { OfflineGrantRepo } from './repos/offline-grants';
 import { AccessGrantRepo } from './repos/access-grants';
 import { OutboxRepo } from './repos/outbox';
 import { RecoveryCodeRepo } from './repos/recovery-codes';
+import { AppSessionRepo } from './repos/app-sessions';
+import { IdentityKeyRepo } from './repos/identity-keys';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -23,6 +25,8 @@ export interface Store {
   accessGrants: AccessGrantRepo;
   outbox: OutboxRepo;
   recoveryCodes: RecoveryCodeRepo;
+  appSessions: AppSessionRepo;
+  identityKeys: IdentityKeyRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -39,5 +43,7 @@ export async function openStore(path: string): Promise<Store> {
     accessGrants: new AccessGrantRepo(db),
     outbox: new OutboxRepo(db),
     recoveryCodes: new RecoveryCodeRepo(db),
+    appSessions: new AppSessionRepo(db),
+    identityKeys: new IdentityKeyRepo(db),
   };
 }

@@ -12,11 +12,12 @@ import { errorMessages } from './error-messages';
 import { carryQuery, clientName, pageContext, pageResult, sameOrigin, type PageContext } from './page-context';
 
 /** The built-in pages are the HTML face of the flow engine: one page path per flow type. */
-export const FLOW_PATHS: Record<'login' | 'signup' | 'account_recovery' | 'reauth', string> = {
+export const FLOW_PATHS: Record<'login' | 'signup' | 'account_recovery' | 'reauth' | 'promote', string> = {
   login: '/login',
   signup: '/signup',
   account_recovery: '/forgot_password',
   reauth: '/reauth',
+  promote: '/flows/promote_user',
 };
 
 type Action = { type: string; authentication?: string; data: Record<string, any> };
@@ -121,7 +122,14 @@ export function flowGet(type: FlowType) {
     const pc = pageContext(ctx, req);
     if (signupDisabled(ctx, type)) return pageResult(403, messagePage(pc.t, pc.lang, pc.t('signup.title'), pc.t('signup.disabled')));
     const cookies: string[] = [];
-    const created = await createFlow(ctx, req, { type, name: 'default', xRef: pc.session?.id }, cookies);
+    let created: FlowResult;
+    try {
+      created = await createFlow(ctx, req, { type, name: 'default', xRef: pc.session?.id }, cookies);
+    } catch (e) {
+      // A flow that cannot start (not allowed, a stale promotion code...) says why on a page.
+      if (!(e instanceof ApiError)) throw e;
+      return pageResult(e.status, messagePage(pc.t, pc.lang, pc.t('login.title'), errorMessages(pc.t, e).join(' ')));
+    }
     const r = await autoAdvance(ctx, req, created, cookies);
     const errors = pc.expired ? [pc.t('error.oauth-session-expired')] : undefined;
     if (r.state.finished) return finished(ctx, req, pc, r, cookies);
