@@ -9,7 +9,7 @@ import { createClock, type Clock } from './clock';
 import { createRandom, type Random } from './random';
 import { loadConfig, APP_CONFIG_FILE } from './config/load';
 import { openStore } from './store/store';
-import { SigningKeys } from './crypto/signing-keys';
+import { SigningKeys, retentionSeconds } from './crypto/signing-keys';
 import { createEphemeral, type IdpContext } from './context';
 import { buildServer } from './server';
 import { allowedHosts } from './http/host-check';
@@ -125,7 +125,7 @@ async function start(opts: StartOptions, dataDir: string, clock: Clock, random: 
     clock,
     random,
     store,
-    keys: await SigningKeys.load(config.secrets.oauthKeys),
+    keys: await SigningKeys.load(config.secrets.oauthKeys, { nowSec: () => clock.nowSec(), retainSeconds: retentionSeconds(config.app.oauth.clients) }),
     consoleToken: random.token(),
     csrfSecret: randomBytes(32),
     onOutbox: opts.onOutbox,

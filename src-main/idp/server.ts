@@ -28,6 +28,7 @@ import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
 import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
+import { keysApi } from './sandbox/keys-api';
 
 
 export interface ServerOptions {
@@ -137,6 +138,9 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
   route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
   route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);
+  const keys = keysApi(opts.dataDir);
+  route(['GET'], '/_sandbox/api/keys', 'api', keys.list);
+  route(['POST'], '/_sandbox/api/keys/rotate', 'api', keys.rotate);
 
   // GET also answers HEAD (fastify exposes HEAD for GET routes).
   route(['GET'], '/_resolver/resolve', 'page', handleResolve);

@@ -69,7 +69,8 @@ describe('account pages /settings and settings actions (spec 13.5, 5.10, 6.6)', 
     expect(page.body).toContain('value="Ada Lovelace"');
     expect(page.body).toContain('<option value="female" selected>');
 
-    for (const bad of [{ birthdate: '1815-13-40' }, { zoneinfo: 'Mars/Olympus' }, { picture: 'javascript:alert(1)' }, { locale: '12345678901' }]) {
+    const bads: Record<string, string>[] = [{ birthdate: '1815-13-40' }, { zoneinfo: 'Mars/Olympus' }, { picture: 'javascript:alert(1)' }, { locale: '12345678901' }];
+    for (const bad of bads) {
       const r = await post(agent, '/settings/profile', { name: 'Changed', ...bad });
       expect(r.status, JSON.stringify(bad)).toBe(400);
     }
