@@ -63,6 +63,8 @@ async function serve(argv: string[]): Promise<void> {
       port,
       host: values.host,
       onNotice: (l) => process.stderr.write(`notice: ${l}\n`),
+      // `npm run bench` sets this for its reference route; nothing else should.
+      benchRoutes: process.env.AUTHGEAR_SANDBOX_BENCH_ROUTES === '1',
       // Nothing is really sent: show each code or link where the developer is looking.
       onOutbox: (m) => process.stderr.write(`outbox: ${m.channel} to ${m.recipient} (${m.messageType}): ${m.link ?? `code ${m.code}`}\n`),
     });

@@ -31,6 +31,8 @@ export interface StartOptions {
   onNotice?: (line: string) => void;
   /** Told about every message the sandbox "sends" (codes and links land in the outbox). */
   onOutbox?: (m: OutboxMessage) => void;
+  /** Bench only: a trivial reference route (see ServerOptions.benchRoutes). */
+  benchRoutes?: boolean;
 }
 
 export interface RunningIdp {
@@ -136,6 +138,7 @@ async function start(opts: StartOptions, dataDir: string, clock: Clock, random: 
     dataDir,
     consoleDir: opts.consoleDir ?? join(packageRoot(), 'out', 'renderer'),
     allowedHosts: hosts,
+    benchRoutes: opts.benchRoutes,
   });
   try {
     await server.listen({ port, host });

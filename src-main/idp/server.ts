@@ -36,6 +36,8 @@ export interface ServerOptions {
   consoleDir: string;
   allowedHosts: Set<string>;
   bodyLimit?: number;
+  /** Registers `GET /_sandbox/bench/hello` (204): the bench's reference route through the same pipeline. */
+  benchRoutes?: boolean;
 }
 
 
@@ -154,6 +156,8 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     requireConsoleToken(c, req);
     return json(200, { ok: true, users: c.store.users.count(), db_bytes: c.store.db.sizeBytes(), flushes: c.store.db.flushCount }, NO_STORE);
   });
+
+  if (opts.benchRoutes) route(['GET'], '/_sandbox/bench/hello', 'api', () => ({ status: 204, headers: {}, body: '' }));
 
   if (existsSync(opts.consoleDir)) {
     await app.register(fastifyStatic, {

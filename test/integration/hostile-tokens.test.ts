@@ -46,6 +46,17 @@ describe('forged, expired, wrong-audience and alg:none tokens are refused everyw
     expect((await resolverHeaders(idp.issuer, { authorization: `Bearer ${good.access_token}` }))['x-authgear-session-valid']).toBe('true');
   });
 
+  it('a JWT that verified before (and is remembered) is refused once its exp passes', async () => {
+    const fresh = await codeFlowTokens(idp.issuer, new Agent(idp.issuer), { login: 'target@example.com' });
+    expect((await resolverHeaders(idp.issuer, { authorization: `Bearer ${fresh.access_token}` }))['x-authgear-session-valid']).toBe('true');
+    try {
+      idp.ctx.clock.advance(1801_000);
+      expect(await resolverHeaders(idp.issuer, { authorization: `Bearer ${fresh.access_token}` })).toEqual({ 'x-authgear-session-valid': 'false' });
+    } finally {
+      idp.ctx.clock.reset();
+    }
+  });
+
   it('userinfo: 401 invalid_grant', async () => {
     for (const [name, t] of Object.entries(bad)) {
       const res = await fetch(`${idp.issuer}/oauth2/userinfo`, { headers: { authorization: `Bearer ${t}` } });

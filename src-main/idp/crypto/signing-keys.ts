@@ -24,7 +24,12 @@ export interface KeyStatus {
  * replaced stays published in JWKS and accepted for verification while tokens it signed can
  * still be alive (`retainSeconds` after its successor was created), then it is dropped.
  */
+/** Verified tokens kept (by their full text): a resolver sees the same access token on every API call. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class SigningKeys {
+  private readonly verified = new Map<string, { kid: string; payload: JWTPayload }>();
+
   private constructor(
     private readonly keys: LoadedKey[],
     private readonly nowSec: () => number,
@@ -111,22 +116,35 @@ export class SigningKeys {
       return undefined;
     }
     const published = this.published();
+    const cached = this.verified.get(token);
+    if (cached) {
+      // Only while the key that verified it is still published; times are checked again each use.
+      if (!published.some((k) => k.kid === cached.kid)) return undefined;
+      return !opts.checkTime || inTime(cached.payload, opts.nowSec ?? this.nowSec()) ? cached.payload : undefined;
+    }
     const candidates = kid ? published.filter((k) => k.kid === kid) : published;
     for (const k of candidates) {
+      let payload: JWTPayload;
       try {
-        const { payload } = await jwtVerify(token, k.publicKey, {
-          algorithms: ['RS256'],
-          currentDate: opts.nowSec !== undefined ? new Date(opts.nowSec * 1000) : undefined,
-          // jose checks exp/nbf itself; a large tolerance disables that when we only want the signature.
-          clockTolerance: opts.checkTime ? 0 : Number.MAX_SAFE_INTEGER,
-        });
-        return payload;
+        // Signature (and RS256) only; time claims are checked below, so a cached token is judged alike.
+        ({ payload } = await jwtVerify(token, k.publicKey, { algorithms: ['RS256'], clockTolerance: Number.MAX_SAFE_INTEGER }));
       } catch (e) {
-        if (e instanceof errors.JWTExpired || e instanceof errors.JWTClaimValidationFailed) return undefined;
+        if (e instanceof errors.JWTClaimValidationFailed) return undefined;
+        continue;
       }
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { kid: k.kid, payload });
+      return !opts.checkTime || inTime(payload, opts.nowSec ?? this.nowSec()) ? payload : undefined;
     }
     return undefined;
   }
+}
+
+/** `exp` and `nbf` against `nowSec`, without tolerance (as jose checks them). */
+function inTime(p: JWTPayload, nowSec: number): boolean {
+  if (typeof p.exp === 'number' && nowSec >= p.exp) return false;
+  if (typeof p.nbf === 'number' && nowSec < p.nbf) return false;
+  return true;
 }
 
 /** How long a replaced key must stay published: the longest token it may have signed. */

@@ -33,8 +33,15 @@ export interface Credentials {
   ip?: string;
 }
 
+/**
+ * Last access moves at most once a minute per session: idle timeouts are minutes or more, and a
+ * write per request would make every resolver call flush the database.
+ */
+const TOUCH_EVERY_MS = 60_000;
+
 /** Touches (last access) are not the caller's write: they are persisted with the next flush, unawaited. */
-function touch(ctx: IdpContext, fn: () => void): void {
+function touch(ctx: IdpContext, lastAccessAt: number, fn: () => void): void {
+  if (ctx.clock.nowMs() - lastAccessAt < TOUCH_EVERY_MS) return;
   ctx.store.db.write(fn).catch(() => {});
 }
 
@@ -64,7 +71,7 @@ export async function resolveAccessToken(ctx: IdpContext, token: string, ip?: st
     const now = ctx.clock.nowMs();
     const s = ctx.store.idpSessions.get(grant.sessionId);
     if (!s || !idpSessionAlive(ctx, s)) return undefined;
-    touch(ctx, () => ctx.store.idpSessions.touch(s.id, now, ip ?? null));
+    touch(ctx, s.lastAccessAt, () => ctx.store.idpSessions.touch(s.id, now, ip ?? null));
     return { kind: 'idp', id: s.id, userId: s.userId, amr: s.amr, authenticatedAt: s.authenticatedAt, idpSession: s, accessGrant: grant };
   }
   const g = ctx.store.offlineGrants.get(grant.sessionId);
@@ -78,7 +85,7 @@ export async function resolveAccessToken(ctx: IdpContext, token: string, ip?: st
 /** Offline grant access (refresh, Bearer token, app session) also touches its IdP session when SSO-enabled. */
 function touchGrant(ctx: IdpContext, g: OfflineGrant, rt: RefreshToken, ip?: string): void {
   const now = ctx.clock.nowMs();
-  touch(ctx, () => {
+  touch(ctx, Math.min(g.lastAccessAt, rt.lastAccessAt), () => {
     ctx.store.offlineGrants.touch(g.id, now, ip ?? null);
     ctx.store.offlineGrants.touchRefreshToken(g.id, rt.initialHash, now);
     if (g.ssoEnabled && g.idpSessionId) ctx.store.idpSessions.touch(g.idpSessionId, now, ip ?? null);
@@ -135,7 +142,7 @@ export async function resolveRequestSession(ctx: IdpContext, cred: Credentials):
     const s = resolveIdpSessionToken(ctx, sessionCookie);
     if (s) {
       const now = ctx.clock.nowMs();
-      touch(ctx, () => ctx.store.idpSessions.touch(s.id, now, cred.ip ?? null));
+      touch(ctx, s.lastAccessAt, () => ctx.store.idpSessions.touch(s.id, now, cred.ip ?? null));
       session = { kind: 'idp', id: s.id, userId: s.userId, amr: s.amr, authenticatedAt: s.authenticatedAt, idpSession: s };
     }
   }
