@@ -72,12 +72,18 @@ describe('SDK helpers for anonymous users, challenges, biometrics and ID-token r
 
   it('web anonymous sign-up refuses a normal user, an unknown client, a confidential client and a bad body', async () => {
     const normal = await codeFlowTokens(idp.issuer, new Agent(idp.issuer), { signup: 'not-anonymous@example.com' });
+    const usersBefore = idp.ctx.store.users.count();
     const r = await api('/api/anonymous_user/signup', { client_id: 'sandbox-spa', session_type: 'refresh_token', refresh_token: normal.refresh_token });
     expect(r).toMatchObject({ status: 400, body: { error: { name: 'Invalid', reason: 'Invalid', message: 'user logged in as normal user' } } });
     expect((await api('/api/anonymous_user/signup', { client_id: 'nope', session_type: 'refresh_token' })).body.error.message).toBe('invalid client ID');
     expect((await api('/api/anonymous_user/signup', { client_id: 'sandbox-webapp', session_type: 'refresh_token' })).body.error.message).toMatch(/^Anonymous user is not supported/);
     expect((await api('/api/anonymous_user/signup', { session_type: 'refresh_token' })).body.error.reason).toBe('ValidationFailed');
     expect((await api('/api/anonymous_user/signup', { session_type: 'other' })).body.error.reason).toBe('ValidationFailed');
+    expect((await api('/api/anonymous_user/signup', [{ session_type: 'cookie' }])).body.error.reason).toBe('ValidationFailed');
+    const huge = await api('/api/anonymous_user/signup', { session_type: 'cookie', pad: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.body.error).toMatchObject({ name: 'RequestEntityTooLarge', code: 413 });
+    // Nothing of that created a user.
+    expect(idp.ctx.store.users.count()).toBe(usersBefore);
   });
 
   it('web anonymous sign-up, cookie mode: an IdP session cookie and {"result":{}}; the same browser keeps its user', async () => {

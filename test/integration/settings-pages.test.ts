@@ -42,6 +42,25 @@ describe('account pages /settings and settings actions (spec 13.5, 5.10, 6.6)', 
     }
   });
 
+  it('anonymous users see /settings but are sent back to it from the sub-pages', async () => {
+    const res = await fetch(`${idp.issuer}/api/anonymous_user/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_type: 'cookie' }) });
+    // Anonymous users are off in this project: the sign-up is refused and nothing is set.
+    expect(res.status).toBe(400);
+    const on = await startTestIdp({ editConfig: (doc) => (doc.authentication.identities = ['login_id', 'anonymous']) });
+    try {
+      const r = await fetch(`${on.issuer}/api/anonymous_user/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_type: 'cookie' }) });
+      const cookie = r.headers.getSetCookie().find((c) => c.startsWith('session='))!.split(';')[0];
+      const main = await fetch(`${on.issuer}/settings`, { headers: { cookie } });
+      expect(await main.text()).toContain('id="anonymous"');
+      for (const path of ['/settings/profile', '/settings/change_password', '/settings/sessions']) {
+        const sub = await fetch(`${on.issuer}${path}`, { headers: { cookie }, redirect: 'manual' });
+        expect(sub.headers.get('location'), path).toBe('/settings');
+      }
+    } finally {
+      await on.dispose();
+    }
+  });
+
   it('shows the profile, sign-in methods, security links and a sign-out form', async () => {
     const { agent } = await signedUp('settings-main@example.com');
     const page = await agent.follow('/settings');
