@@ -52,13 +52,13 @@ describe('@authgear/web in real Chromium: anonymous users, promotion, open(Page.
     app?.server.close();
   });
 
-  async function openApp(): Promise<Page> {
+  async function openApp(mode = 'refresh_token'): Promise<Page> {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     (page as any).errors = errors;
-    await page.goto(`${app.origin}/#issuer=${encodeURIComponent(idp.issuer)}`);
+    await page.goto(`${app.origin}/#mode=${mode}&issuer=${encodeURIComponent(idp.issuer)}`);
     await page.evaluate(() => (window as any).app.ready);
     return page;
   }
@@ -96,6 +96,25 @@ describe('@authgear/web in real Chromium: anonymous users, promotion, open(Page.
     expect(promoted.isAnonymous).toBe(false);
     expect(promoted.email).toBe('promoted-in-browser@example.com');
     expect(await call(page, 'canReauthenticate')).toBe(true);
+    expect((page as any).errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('cookie mode: authenticateAnonymously() sets an IdP session cookie; promotion keeps the user and the cookie session', async () => {
+    const page = await openApp('cookie');
+    const anonymous = await call(page, 'anonymous');
+    expect(anonymous.isAnonymous).toBe(true);
+    expect((await page.context().cookies(idp.issuer)).find((c) => c.name === 'session')).toBeTruthy();
+    await Promise.all([page.waitForURL(`${idp.issuer}/flows/promote_user?**`), call(page, 'promote')]);
+    await page.getByLabel('Email address').fill('cookie-promoted@example.com');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('Code').fill(await latestCode(idp.issuer, 'cookie-promoted@example.com'));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Password').fill('a long enough password');
+    await Promise.all([page.waitForURL(`${app.origin}/auth-redirect**`), page.getByRole('button', { name: 'Continue' }).click()]);
+    await page.evaluate(() => (window as any).app.ready);
+    const promoted = await call(page, 'finishPromote');
+    expect(promoted).toMatchObject({ sub: anonymous.sub, isAnonymous: false, email: 'cookie-promoted@example.com' });
     expect((page as any).errors).toEqual([]);
     await page.context().close();
   });
