@@ -17,7 +17,5 @@ function groupHead(s: AnySession): string | null {
 export function sameSsoGroup(a: AnySession, b: AnySession): boolean {
   if (a.kind === b.kind && a.session.id === b.session.id) return true;
   const head = a.kind === 'idp' ? a.session.id : a.session.idpSessionId;
-  if (!head) return false;
-  if (a.kind === 'idp') return groupHead(b) === head;
-  return head === groupHead(b);
+  return Boolean(head) && head === groupHead(b);
 }
