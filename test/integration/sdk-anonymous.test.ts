@@ -146,6 +146,25 @@ describe('SDK helpers for anonymous users, challenges, biometrics and ID-token r
     expect((await api('/api/anonymous_user/promotion_code', { session_type: 'refresh_token', refresh_token: anon.refresh_token })).body.error.message).toBe('user logged in as normal user');
   });
 
+  it('promotion is not a public sign-up: it works when public sign-up is disabled', async () => {
+    const closed = await startTestIdp({
+      editConfig: (doc) => {
+        doc.authentication.identities = ['login_id', 'anonymous'];
+        doc.authentication.public_signup_disabled = true;
+      },
+    });
+    try {
+      const anon = (await postJson(`${closed.issuer}/api/anonymous_user/signup`, { client_id: 'sandbox-spa', session_type: 'refresh_token' })).body.result;
+      const code = (await postJson(`${closed.issuer}/api/anonymous_user/promotion_code`, { session_type: 'refresh_token', refresh_token: anon.refresh_token })).body.result.promotion_code;
+      const flows = new FlowClient(closed.issuer, closed.consoleToken);
+      expect((await flows.create('signup')).body.error.reason).toBe('AuthenticationFlowNoPublicSignup');
+      const r = await flows.create('promote', { url_query: new URLSearchParams({ login_hint: `https://authgear.com/login_hint?type=anonymous&promotion_code=${code}` }).toString() });
+      expect(r.body.result.action.type).toBe('identify');
+    } finally {
+      await closed.dispose();
+    }
+  });
+
   it('promotion codes need a session: none → 401 Unauthorized; a bad refresh token → 403', async () => {
     expect((await api('/api/anonymous_user/promotion_code', { session_type: 'refresh_token' })).body.error).toMatchObject({ name: 'Unauthorized', message: 'authentication required', code: 401 });
     expect((await api('/api/anonymous_user/promotion_code', { session_type: 'cookie' })).status).toBe(401);
