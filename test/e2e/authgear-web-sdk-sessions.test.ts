@@ -127,6 +127,7 @@ describe('@authgear/web in real Chromium: anonymous users, promotion, open(Page.
     const cookies = await page.context().cookies(idp.issuer);
     expect(cookies.find((c) => c.name === 'app_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookies.find((c) => c.name === 'session')).toBeUndefined(); // refresh_token mode: no IdP session
+    await page.screenshot({ path: 'test-results/screenshots/settings.png' });
     // The devices page lists this SDK session under the client's name.
     await page.getByRole('link', { name: 'Signed-in devices' }).click();
     await expect(page.locator('.session-title').first().textContent()).resolves.toBe('E2E SPA');
