@@ -31,7 +31,6 @@ export const en = {
   'logout.title': 'Sign out',
   'logout.question': 'Do you want to sign out of {project}?',
   'logout.submit': 'Sign out',
-  'signed-in.title': 'You are signed in',
   'signed-in.as': 'Signed in as {email}.',
   'signed-out.title': 'You are signed out',
   'consent.title': 'Allow access',
