@@ -16,6 +16,7 @@ import { round } from './lib/stats';
 import { coldStart } from './cold-start';
 import { refreshThroughput } from './refresh-throughput';
 import { passwordLogin } from './password-login';
+import { resolverThroughput } from './resolver-throughput';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, users: { type: 'string', default: '20' } },
@@ -37,6 +38,8 @@ async function main() {
   const refresh = await refreshThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
   log('password login through the Authentication Flow API...');
   const login = await passwordLogin({ durationS: Number(values.duration), connections: Number(values.connections), users: Number(values.users) }, log);
+  log('resolver (nginx auth_request) throughput...');
+  const resolver = await resolverThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
 
   const ms = (x: number) => `${round(x)} ms`;
   const x = (r: number) => `${round(r, 2)}×`;
@@ -69,6 +72,10 @@ async function main() {
     ['login req/s by second', login.perSecond.join(' '), ''],
     ['CPU during login load', `IdP ${login.idpCpuCores === null ? '?' : round(login.idpCpuCores, 2)}`, `autocannon ${round(login.loadGenCpuCores, 2)}, of ${os.cpus().length} cores`],
     ['sign-up through the API', `${round(login.signupMs / login.users)} ms/user`, `${login.users} users in ${round(login.signupMs / 1000, 2)} s (one bcrypt hash each)`],
+    ['hello route (204, same server)', `${round(resolver.hello.reqPerSec)} req/s`, `reference: ${resolver.connections} connections, p50 ${resolver.hello.latencyP50Ms} ms`],
+    ['resolver, Bearer JWT', `${round(resolver.bearer.reqPerSec)} req/s`, `${x(resolver.bearerVsHello)} hello; p50 / p99 ${resolver.bearer.latencyP50Ms} / ${resolver.bearer.latencyP99Ms} ms`],
+    ['resolver, session cookie', `${round(resolver.cookie.reqPerSec)} req/s`, `${x(resolver.cookieVsHello)} hello; p50 / p99 ${resolver.cookie.latencyP50Ms} / ${resolver.cookie.latencyP99Ms} ms`],
+    ['resolver non-2xx / wrong', `${resolver.bearer.non2xx + resolver.cookie.non2xx} / ${resolver.bearer.wrong + resolver.cookie.wrong}`, `errors ${resolver.bearer.errors + resolver.cookie.errors}; IdP CPU ${resolver.bearer.idpCpuCores === null ? '?' : round(resolver.bearer.idpCpuCores, 2)} / ${resolver.cookie.idpCpuCores === null ? '?' : round(resolver.cookie.idpCpuCores, 2)} cores`],
   ];
   const result = {
     date: new Date().toISOString(),
@@ -80,6 +87,7 @@ async function main() {
     coldStart: cold,
     refresh,
     login,
+    resolver,
   };
   const outDir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });

@@ -1,15 +1,27 @@
 /**
- * Headless command line: `authgear-sandbox serve [--port N] [--host H] [--data DIR]`.
+ * Headless command line: `authgear-sandbox serve [--port N] [--host H] [--data DIR]` and
+ * `authgear-sandbox rotate-key [--data DIR]`.
  * Prints one line with the issuer and the console URL once listening, like a notebook server.
  */
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { startIdp, type RunningIdp } from './idp/index';
 import { ConfigError, StartupError } from './idp/errors';
+import { lockDataDir } from './idp/store/dir-lock';
+import { loadConfig } from './idp/config/load';
+import { rotateSigningKey } from './idp/crypto/key-rotation';
+import { retentionSeconds } from './idp/crypto/signing-keys';
+import { createClock } from './idp/clock';
+import { createRandom } from './idp/random';
 
 const USAGE = `Usage: authgear-sandbox serve [--port N] [--host H] [--data DIR]
+       authgear-sandbox rotate-key [--data DIR]
 
+  serve       run the identity provider and its console
+  rotate-key  add a new token signing key to authgear.secrets.yaml (the old one stays published
+              while tokens it signed may live); for a running sandbox use its console API instead
   --port N    port to listen on (default: the port of http.public_origin, else 3100; 0 = any free port)
   --host H    interface to bind (default 127.0.0.1)
   --data DIR  data directory (default: $AUTHGEAR_SANDBOX_DATA or ~/.authgear-sandbox)
@@ -51,6 +63,8 @@ async function serve(argv: string[]): Promise<void> {
       port,
       host: values.host,
       onNotice: (l) => process.stderr.write(`notice: ${l}\n`),
+      // `npm run bench` sets this for its reference route; nothing else should.
+      benchRoutes: process.env.AUTHGEAR_SANDBOX_BENCH_ROUTES === '1',
       // Nothing is really sent: show each code or link where the developer is looking.
       onOutbox: (m) => process.stderr.write(`outbox: ${m.channel} to ${m.recipient} (${m.messageType}): ${m.link ?? `code ${m.code}`}\n`),
     });
@@ -72,11 +86,49 @@ async function serve(argv: string[]): Promise<void> {
   process.stdout.write(`Authgear Sandbox is running. Issuer: ${idp.issuer}  Console: ${idp.consoleUrl}\n`);
 }
 
+/** `rotate-key`: only while no sandbox runs on the directory (a running one rotates through its API). */
+async function rotateKey(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (e: any) {
+    fail(`${e.message}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  let unlock: () => Promise<void>;
+  try {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  } catch (e: any) {
+    const running = e instanceof StartupError && e.message.includes('in use');
+    fail(running ? `${e.message}; rotate through the running sandbox: POST /_sandbox/api/keys/rotate with the console token` : e.message);
+  }
+  try {
+    const clock = createClock();
+    const random = createRandom();
+    const config = await loadConfig(dataDir, { random, clock, defaultOrigin: 'http://localhost:3100' });
+    const retainSeconds = retentionSeconds(config.app.oauth.clients);
+    const keys = await rotateSigningKey(dataDir, { kid: random.uuid(), nowSec: clock.nowSec(), retainSeconds });
+    process.stdout.write(`New signing key ${keys[0].kid}; ${keys.length - 1} older key(s) stay published for verification (up to ${retainSeconds} s after each was replaced).\n`);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof StartupError) fail(e.message);
+    throw e;
+  } finally {
+    await unlock!();
+  }
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'rotate-key':
+      return rotateKey(rest);
     case undefined:
     case 'help':
     case '--help':

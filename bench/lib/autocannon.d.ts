@@ -31,7 +31,7 @@ declare module 'autocannon' {
     body?: string;
     /** Called before each request is built; may change it (e.g. the body). */
     setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
-    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
   }
   interface Options {
     url: string;

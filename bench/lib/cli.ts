@@ -52,11 +52,11 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function spawnCli(dataDir: string, { timeoutMs = 20_000 } = {}): Promise<RunningCli> {
+export async function spawnCli(dataDir: string, { timeoutMs = 20_000, env = {} as Record<string, string> } = {}): Promise<RunningCli> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
     cwd: REPO_ROOT,
-    env: childEnv(),
+    env: { ...childEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   trackChild(child);

@@ -12,6 +12,10 @@ import type { OutboxMessage } from './store/repos/outbox';
 import { OtpStore, otpLimits } from './authflow/otp';
 import { Lockout } from './authflow/lockout';
 import { FlowEvents } from './authflow/flow-events';
+import type { AppSessionToken } from './oauth/app-session';
+import type { Challenge } from './oauth/challenge';
+import type { PromotionCode } from './user/anonymous';
+import type { SettingsActionGrant } from './oauth/settings-action';
 
 /** Everything a request handler needs, passed explicitly (no globals, no Date.now()). */
 export interface IdpContext {
@@ -39,6 +43,11 @@ export interface IdpContext {
     otp: OtpStore;
     lockout: Lockout;
     flowEvents: FlowEvents;
+    /** SDK helpers (spec 13): one-time tokens by hash, 300 s each. */
+    appSessionTokens: EphemeralMap<AppSessionToken>;
+    challenges: EphemeralMap<Challenge>;
+    promotionCodes: EphemeralMap<PromotionCode>;
+    settingsActionCodes: EphemeralMap<SettingsActionGrant>;
   };
 }
 
@@ -63,5 +72,9 @@ export function createEphemeral(clock: Clock, app: () => AppConfig): IdpContext[
     otp: new OtpStore(clock, (purpose, channel) => otpLimits(app(), purpose, channel)),
     lockout: new Lockout(),
     flowEvents: new FlowEvents(),
+    appSessionTokens: new EphemeralMap(clock),
+    challenges: new EphemeralMap(clock),
+    promotionCodes: new EphemeralMap(clock),
+    settingsActionCodes: new EphemeralMap(clock),
   };
 }

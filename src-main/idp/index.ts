@@ -9,7 +9,7 @@ import { createClock, type Clock } from './clock';
 import { createRandom, type Random } from './random';
 import { loadConfig, APP_CONFIG_FILE } from './config/load';
 import { openStore } from './store/store';
-import { SigningKeys } from './crypto/signing-keys';
+import { SigningKeys, retentionSeconds } from './crypto/signing-keys';
 import { createEphemeral, type IdpContext } from './context';
 import { buildServer } from './server';
 import { allowedHosts } from './http/host-check';
@@ -31,6 +31,8 @@ export interface StartOptions {
   onNotice?: (line: string) => void;
   /** Told about every message the sandbox "sends" (codes and links land in the outbox). */
   onOutbox?: (m: OutboxMessage) => void;
+  /** Bench only: a trivial reference route (see ServerOptions.benchRoutes). */
+  benchRoutes?: boolean;
 }
 
 export interface RunningIdp {
@@ -125,7 +127,7 @@ async function start(opts: StartOptions, dataDir: string, clock: Clock, random: 
     clock,
     random,
     store,
-    keys: await SigningKeys.load(config.secrets.oauthKeys),
+    keys: await SigningKeys.load(config.secrets.oauthKeys, { nowSec: () => clock.nowSec(), retainSeconds: retentionSeconds(config.app.oauth.clients) }),
     consoleToken: random.token(),
     csrfSecret: randomBytes(32),
     onOutbox: opts.onOutbox,
@@ -136,6 +138,7 @@ async function start(opts: StartOptions, dataDir: string, clock: Clock, random: 
     dataDir,
     consoleDir: opts.consoleDir ?? join(packageRoot(), 'out', 'renderer'),
     allowedHosts: hosts,
+    benchRoutes: opts.benchRoutes,
   });
   try {
     await server.listen({ port, host });

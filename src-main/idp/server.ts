@@ -20,13 +20,17 @@ import { handleEntrypoint } from './webui/entrypoint';
 import { flowGet, flowPost, handleResetLink, FLOW_PATHS } from './webui/flow-routes';
 import { handleLoginLinkGet, handleLoginLinkPost } from './webui/login-link';
 import { handleLogoutGet, handleLogoutPost } from './webui/logout';
-import { handleSettings, handleRoot } from './webui/settings';
+import { SETTINGS_ROUTES, handleRoot } from './webui/settings';
+import { handleAppSessionToken } from './oauth/app-session';
+import { handleChallenge } from './oauth/challenge';
+import { handleAnonymousSignup, handleAnonymousPromotionCode } from './oauth/anonymous-user-api';
 import { requireConsoleToken } from './sandbox/console-auth';
 import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
 import { registerFlowWebsocket } from './authflow/websocket-route';
 import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
+import { keysApi } from './sandbox/keys-api';
 
 
 export interface ServerOptions {
@@ -34,6 +38,8 @@ export interface ServerOptions {
   consoleDir: string;
   allowedHosts: Set<string>;
   bodyLimit?: number;
+  /** Registers `GET /_sandbox/bench/hello` (204): the bench's reference route through the same pipeline. */
+  benchRoutes?: boolean;
 }
 
 
@@ -126,7 +132,12 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['POST'], '/authflow/v2/verify_login_link', 'page', handleLoginLinkPost);
   route(['GET'], '/logout', 'page', handleLogoutGet);
   route(['POST'], '/logout', 'page', handleLogoutPost);
-  route(['GET'], '/settings', 'page', handleSettings);
+  for (const [method, path, handler] of SETTINGS_ROUTES) route([method], path, 'page', handler);
+  // SDK helpers (spec 13).
+  route(['POST'], '/oauth2/app_session_token', 'api', handleAppSessionToken, 'matcher');
+  route(['POST'], '/oauth2/challenge', 'api', handleChallenge, 'matcher');
+  route(['POST'], '/api/anonymous_user/signup', 'api', handleAnonymousSignup, 'matcher');
+  route(['POST'], '/api/anonymous_user/promotion_code', 'api', handleAnonymousPromotionCode, 'matcher');
 
   const TEN_MIB = 10 * 1024 * 1024;
   route(['POST'], '/api/v1/authentication_flows', 'api', authflow.handleCreate, 'matcher', TEN_MIB);
@@ -136,6 +147,9 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
   route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
   route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);
+  const keys = keysApi(opts.dataDir);
+  route(['GET'], '/_sandbox/api/keys', 'api', keys.list);
+  route(['POST'], '/_sandbox/api/keys/rotate', 'api', keys.rotate);
 
   // GET also answers HEAD (fastify exposes HEAD for GET routes).
   route(['GET'], '/_resolver/resolve', 'page', handleResolve);
@@ -149,6 +163,8 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     requireConsoleToken(c, req);
     return json(200, { ok: true, users: c.store.users.count(), db_bytes: c.store.db.sizeBytes(), flushes: c.store.db.flushCount }, NO_STORE);
   });
+
+  if (opts.benchRoutes) route(['GET'], '/_sandbox/bench/hello', 'api', () => ({ status: 204, headers: {}, body: '' }));
 
   if (existsSync(opts.consoleDir)) {
     await app.register(fastifyStatic, {

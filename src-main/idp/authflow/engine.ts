@@ -166,7 +166,8 @@ export async function createFlow(
   const query0 = Object.fromEntries(new URLSearchParams(input.urlQuery ?? ''));
   const oauth0 = ctx.ephemeral.oauthSessions.get(query0.x_ref ?? input.xRef ?? '');
   checkAllowlist(ctx, query0.client_id || oauth0?.clientId, input.type, input.name);
-  if ((input.type === 'signup' || input.type === 'promote') && ctx.config.app.authentication.public_signup_disabled) {
+  // Upstream refuses only sign-up: promoting an existing anonymous user is not a public sign-up.
+  if (input.type === 'signup' && ctx.config.app.authentication.public_signup_disabled) {
     throw new ApiError('Forbidden', 'AuthenticationFlowNoPublicSignup', 'public signup is disabled', { FlowType: input.type });
   }
   const query = Object.fromEntries(new URLSearchParams(input.urlQuery ?? ''));

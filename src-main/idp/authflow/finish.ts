@@ -5,6 +5,7 @@ import { establishSession, handOff } from '../session/establish';
 import { suppressIdpSession } from '../oauth/authorize/request';
 import { resolveRequestSession } from '../session/resolve';
 import { finalAmr } from './amr';
+import { promoteUser } from './promote';
 
 
 /** Sign-up: everything the flow collected is created in one durable write. */
@@ -68,7 +69,7 @@ export async function finishFlow(ctx: IdpContext, req: HttpRequest, state: FlowS
     handoff = { userId, amr: finalAmr(state), authenticatedAt: now, idpSessionId };
   } else {
     const signup = state.type === 'signup' || state.type === 'promote';
-    const userId = signup ? await createUser(ctx, state) : state.userId!;
+    const userId = state.type === 'promote' ? await promoteUser(ctx, state) : signup ? await createUser(ctx, state) : state.userId!;
     if (!signup) {
       await ctx.store.db.write(() => {
         if (state.newPasswordHash) setPassword(ctx, userId, state.newPasswordHash);

@@ -99,5 +99,7 @@ export interface FlowState {
   /** Hash of a password to set when the flow finishes (reset, or change after sign-in). */
   newPasswordHash?: string;
   authenticatedAt?: number;
+  /** Promote: the anonymous user being turned into a normal one, and its promotion code. */
+  promotion?: { userId: string; code?: string };
   finished?: { redirectUri?: string };
 }

@@ -144,6 +144,7 @@ export function appWithDefaults(raw: Raw): AppConfig {
         rules: (raw.test_mode?.oob_otp?.rules ?? []).map((r: { regex: string; fixed_code?: string }) => ({ regex: new RegExp(r.regex), fixed_code: r.fixed_code })),
       },
     },
+    account_deletion: { scheduled_by_end_user_enabled: raw.account_deletion?.scheduled_by_end_user_enabled ?? false },
     session: {
       lifetime_seconds: session.lifetime_seconds ?? DEFAULT_SESSION_LIFETIME,
       idle_timeout_enabled: session.idle_timeout_enabled ?? true,

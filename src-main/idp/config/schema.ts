@@ -256,6 +256,13 @@ export const appConfigSchema = {
         },
       },
     },
+    account_deletion: {
+      type: 'object',
+      properties: {
+        scheduled_by_end_user_enabled: bool,
+        grace_period_days: { type: 'integer', minimum: 1, maximum: 180 },
+      },
+    },
     session: {
       type: 'object',
       properties: {
@@ -273,6 +280,7 @@ export const appConfigSchema = {
 export const SUPPORTED_SECTIONS = new Set([
   'id', 'http', 'oauth', 'authentication', 'identity', 'authenticator', 'session', 'test_mode', 'authentication_flow',
   'verification', 'forgot_password', 'ui',
+  'account_deletion',
 ]);
 
 export const secretsSchema = {

@@ -109,6 +109,8 @@ export interface AppConfig {
   authentication_flow: Partial<Record<FlowType, { name: string; steps: StepDef[] }[]>>;
   /** Upstream's test mode: fixed one-time codes for matching targets. */
   test_mode: { oob_otp: { enabled: boolean; rules: { regex: RegExp; fixed_code?: string }[] } };
+  /** Whether users may delete their own account from /settings (and the delete_account settings action). */
+  account_deletion: { scheduled_by_end_user_enabled: boolean };
   session: {
     lifetime_seconds: number;
     idle_timeout_enabled: boolean;

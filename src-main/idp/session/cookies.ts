@@ -24,6 +24,11 @@ export function sessionCookies(ctx: IdpContext, token: string): string[] {
   ];
 }
 
+/** `app_session` (spec 9.3): Lax, no Max-Age (ends with the browser), Domain when configured. */
+export function appSessionCookie(ctx: IdpContext, token: string): string {
+  return serialize(cookieName(ctx, 'app_session'), token, { ...base(ctx, true), sameSite: 'lax' });
+}
+
 export function sameSiteStrictCookie(ctx: IdpContext): string {
   const s = ctx.config.app.session;
   return serialize(cookieName(ctx, 'same_site_strict'), 'true', {

@@ -75,7 +75,9 @@ export class Database {
       throw new StartupError(`${this.path} was written by a newer Authgear Sandbox (schema ${newest} > ${known})`);
     }
     let count = 0;
-    for (const m of migrations) {
+    // By version, not by array order: branches append their migrations independently, and a
+    // database may lack a lower version than one it has (gaps are filled in ascending order).
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       this.transaction(() => {
         this.db.exec(m.sql);

@@ -182,4 +182,29 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX mfa_device_token_user ON mfa_device_token (user_id);
     `,
   },
+  {
+    version: 5,
+    name: 'app sessions, anonymous and biometric identity keys',
+    sql: `
+      CREATE TABLE app_session (
+        token_hash TEXT PRIMARY KEY,
+        offline_grant_id TEXT NOT NULL REFERENCES offline_grant (id) ON DELETE CASCADE,
+        refresh_token_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expire_at INTEGER NOT NULL
+      );
+      CREATE INDEX app_session_grant ON app_session (offline_grant_id);
+
+      CREATE TABLE identity_key (
+        identity_id TEXT PRIMARY KEY REFERENCES identity (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        jwk TEXT,
+        device_info TEXT
+      );
+      CREATE UNIQUE INDEX identity_key_kid ON identity_key (type, key_id) WHERE key_id <> '';
+
+      ALTER TABLE offline_grant ADD COLUMN identity_id TEXT;
+    `,
+  },
 ];

@@ -10,6 +10,8 @@ import { AccessGrantRepo } from './repos/access-grants';
 import { OutboxRepo } from './repos/outbox';
 import { RecoveryCodeRepo } from './repos/recovery-codes';
 import { DeviceTokenRepo } from './repos/device-tokens';
+import { AppSessionRepo } from './repos/app-sessions';
+import { IdentityKeyRepo } from './repos/identity-keys';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -25,6 +27,8 @@ export interface Store {
   outbox: OutboxRepo;
   recoveryCodes: RecoveryCodeRepo;
   deviceTokens: DeviceTokenRepo;
+  appSessions: AppSessionRepo;
+  identityKeys: IdentityKeyRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -42,5 +46,7 @@ export async function openStore(path: string): Promise<Store> {
     outbox: new OutboxRepo(db),
     recoveryCodes: new RecoveryCodeRepo(db),
     deviceTokens: new DeviceTokenRepo(db),
+    appSessions: new AppSessionRepo(db),
+    identityKeys: new IdentityKeyRepo(db),
   };
 }

@@ -7,6 +7,7 @@ import { consentPage, messagePage } from './pages';
 import { isFirstParty } from '../oauth/clients';
 import { finishAuthorization } from '../oauth/authorize/finish';
 import { deliver } from '../oauth/response-mode';
+import { finishSettingsAction } from '../oauth/settings-action';
 import { pageContext, pageResult } from './page-context';
 
 /**
@@ -21,6 +22,11 @@ export async function handleConsent(ctx: IdpContext, req: HttpRequest): Promise<
   const s = pc.session;
   const client = s && findClient(ctx, s.clientId);
   if (!s || !info || !client) return pageResult(400, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.oauth-session-expired')));
+  if (s.settingsActionId) {
+    // A settings page finished its action: back to the app with a settings-action code (spec 5.10).
+    ctx.ephemeral.authInfo.delete(req.query.code);
+    return finishSettingsAction(ctx, s, info.userId);
+  }
 
   if (!isFirstParty(client)) {
     const existing = ctx.store.authorizations.find(client.client_id, info.userId);

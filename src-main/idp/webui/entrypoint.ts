@@ -12,6 +12,12 @@ export async function handleEntrypoint(ctx: IdpContext, req: HttpRequest): Promi
   const pc = pageContext(ctx, req);
   if (!pc.session) return pageResult(400, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.oauth-session-expired')));
   const s = pc.session;
+  // Anonymous user promotion (login_hint type anonymous): the promote flow's page, never SSO.
+  if (s.loginHint?.type === 'anonymous') {
+    const q = new URLSearchParams({ x_ref: s.id });
+    if (s.params.ui_locales) q.set('ui_locales', s.params.ui_locales);
+    return redirect(`/flows/promote_user?${q}`);
+  }
   if (!s.prompt.includes('login')) {
     const r = await resolveRequestSession(ctx, { cookies: req.cookies, ip: req.ip });
     if (r.state === 'valid' && r.session.kind === 'idp' && (!s.idTokenHint || s.idTokenHint.sub === r.user.id)) {

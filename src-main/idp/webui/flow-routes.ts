@@ -13,11 +13,12 @@ import { errorMessages } from './error-messages';
 import { carryQuery, clientName, pageContext, pageResult, sameOrigin, type PageContext } from './page-context';
 
 /** The built-in pages are the HTML face of the flow engine: one page path per flow type. */
-export const FLOW_PATHS: Record<'login' | 'signup' | 'account_recovery' | 'reauth', string> = {
+export const FLOW_PATHS: Record<'login' | 'signup' | 'account_recovery' | 'reauth' | 'promote', string> = {
   login: '/login',
   signup: '/signup',
   account_recovery: '/forgot_password',
   reauth: '/reauth',
+  promote: '/flows/promote_user',
 };
 
 type Action = { type: string; authentication?: string; data: Record<string, any> };
@@ -139,8 +140,10 @@ export function flowGet(type: FlowType) {
       const name = flowNameForBuiltinUi(ctx, pc.session?.clientId, type, pc.session?.params.x_authentication_flow_group);
       created = await createFlow(ctx, req, { type, name, xRef: pc.session?.id }, cookies);
     } catch (e) {
-      if (!(e instanceof ApiError) || e.reason !== 'AuthenticationFlowNotAllowed') throw e;
-      return pageResult(e.status, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.flow-not-allowed')));
+      // A flow that cannot start (not allowed, a stale promotion code...) says why on a page.
+      if (!(e instanceof ApiError)) throw e;
+      const message = e.reason === 'AuthenticationFlowNotAllowed' ? pc.t('error.flow-not-allowed') : errorMessages(pc.t, e).join(' ');
+      return pageResult(e.status, messagePage(pc.t, pc.lang, pc.t('login.title'), message));
     }
     const r = await autoAdvance(ctx, req, created, cookies);
     const errors = pc.expired ? [pc.t('error.oauth-session-expired')] : undefined;

@@ -115,8 +115,8 @@ ${form(v, h`${loginIdField(v, action, true)}
 <button class="primary" type="submit">${t('recovery.submit')}</button>`)}
 <p class="alt"><a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`;
   }
-  if (v.flowType === 'signup') {
-    return h`${header(v, t('signup.title'))}
+  if (v.flowType === 'signup' || v.flowType === 'promote') {
+    return h`${header(v, v.flowType === 'promote' ? t('promote.title') : t('signup.title'), v.flowType === 'promote' ? t('promote.subtitle') : undefined)}
 ${form(v, h`${loginIdField(v, action, true)}
 <button class="primary" type="submit">${t('signup.submit')}</button>`)}
 <p class="alt">${t('signup.have-account')} <a href="${withQuery('/login', v.carry)}">${t('signup.to-login')}</a></p>`;
@@ -204,7 +204,7 @@ export function flowPage(v: FlowView, action: ActionJson): string {
   let title = t('login.title');
   switch (action.type) {
     case 'identify':
-      title = v.flowType === 'signup' ? t('signup.title') : v.flowType === 'account_recovery' ? t('recovery.title') : t('login.title');
+      title = v.flowType === 'signup' ? t('signup.title') : v.flowType === 'promote' ? t('promote.title') : v.flowType === 'account_recovery' ? t('recovery.title') : t('login.title');
       body = identifyPage(v, action);
       break;
     case 'authenticate':

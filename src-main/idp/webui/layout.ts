@@ -35,6 +35,16 @@ details { margin-top: 16px; }
 .error { background: var(--error-bg); color: var(--error); border-radius: 8px; padding: 10px 12px; margin: 0 0 8px; }
 .alt { text-align: center; margin: 20px 0 0; color: var(--muted); }
 a { color: var(--brand); }
+input[type=url], input[type=date], select { width: 100%; padding: 10px 12px; font: inherit; color: inherit;
+  background: transparent; border: 1px solid var(--border); border-radius: 8px; }
+.section { margin-top: 28px; }
+.section h2 { font-size: .8rem; margin: 0 0 4px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
+ul.rows { list-style: none; padding: 0; margin: 0; }
+ul.rows li { display: flex; justify-content: space-between; align-items: center; gap: 12px; padding: 10px 0; border-bottom: 1px solid var(--border); }
+ul.rows li:last-child { border-bottom: 0; }
+.meta { color: var(--muted); font-size: .875rem; overflow-wrap: anywhere; }
+button.link { background: none; border: 0; padding: 0; color: var(--brand); font: inherit; cursor: pointer; text-decoration: underline; }
+.notice { background: var(--bg); border-radius: 8px; padding: 10px 12px; margin: 0 0 8px; }
 footer { color: var(--muted); font-size: .8rem; text-align: center; max-width: 400px; padding: 0 16px 16px; }
 `;
 

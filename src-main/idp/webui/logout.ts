@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResult } from '../http/types';
 import { formParams, redirect } from '../http/types';
 import { csrfToken, csrfValid } from './csrf';
 import { logoutPage, messagePage } from './pages';
-import { clearSessionCookies } from '../session/cookies';
+import { clearCookie, clearSessionCookies } from '../session/cookies';
 import { resolveRequestSession } from '../session/resolve';
 import { logOut } from '../oauth/end-session';
 import { pageContext, pageResult, sameOrigin } from './page-context';
@@ -26,6 +26,7 @@ export async function handleLogoutPost(ctx: IdpContext, req: HttpRequest): Promi
     const session = r.session;
     await ctx.store.db.write(() => logOut(ctx, session));
   }
-  return redirect(sameOrigin(ctx, form.redirect_uri, '/'), 302, clearSessionCookies(ctx));
+  // The app session cookie of `open(Page.Settings)` goes too: its grant is revoked above.
+  return redirect(sameOrigin(ctx, form.redirect_uri, '/'), 302, [...clearSessionCookies(ctx), clearCookie(ctx, 'app_session')]);
 }
 

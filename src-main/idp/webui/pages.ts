@@ -21,21 +21,6 @@ export function logoutPage(t: Translate, lang: string, csrf: string, redirectUri
   );
 }
 
-export function signedInPage(t: Translate, lang: string, csrf: string, email: string): string {
-  return page(
-    t,
-    lang,
-    t('signed-in.title'),
-    h`<h1>${t('signed-in.title')}</h1>
-<p class="sub" id="signed-in-as">${t('signed-in.as', { email })}</p>
-<form method="post" action="/logout">
-<input type="hidden" name="x_csrf_token" value="${csrf}">
-<input type="hidden" name="redirect_uri" value="/">
-<button class="primary" type="submit" name="x_action" value="logout">${t('logout.submit')}</button>
-</form>`,
-  );
-}
-
 export function consentPage(t: Translate, lang: string, csrf: string, action: string, client: string, scopes: string[]): string {
   const known = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'];
   const items = scopes.map((s) =>

@@ -3,6 +3,7 @@ import { normalizeLoginId, isValidLoginId, type LoginIdType } from '../../user/l
 import { isReservedUsername } from '../../user/reserved-usernames';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema } from './step';
+import { startPromotion } from '../promote';
 
 function options(env: StepEnv) {
   return (env.step.one_of ?? []).filter((b) => b.identification);
@@ -21,9 +22,11 @@ function record(env: StepEnv, value: { identification: string; loginIdType?: str
 
 /** `identify` (spec authflow.md 7.1, 7.2, 7.4). */
 export const identify: StepHandler = {
-  enter(env) {
+  async enter(env) {
     // reauth started from an authorization request with id_token_hint: identified already.
     if (env.state.type === 'reauth' && env.state.userId) return 'done';
+    // promote: the anonymous user comes from the login hint; the step then asks for a login ID.
+    if (env.state.type === 'promote' && !env.state.promotion) await startPromotion(env.ctx, env.state);
   },
   action(env) {
     const type = env.state.type === 'account_recovery' ? 'account_recovery_identification_data' : 'identification_data';

@@ -1,11 +1,15 @@
+import type { IdpContext } from '../../context';
 import { OAuthError } from '../../errors';
 import { isPublic } from '../clients';
 import { type AuthzRequest, responseTypeIs, RESPONSE_TYPE_SETTINGS_ACTION, RESPONSE_TYPE_PRE_AUTHENTICATED_URL } from './request';
 
 /** Per-response-type parameters: scope, PKCE (S256 only, an absent method is an error). */
-export function checkParameters(req: AuthzRequest): void {
+export function checkParameters(ctx: IdpContext, req: AuthzRequest): void {
   const rt = req.responseType;
   const p = req.params;
+  if (responseTypeIs(rt, RESPONSE_TYPE_SETTINGS_ACTION) && p.x_settings_action === 'delete_account' && !ctx.config.app.account_deletion.scheduled_by_end_user_enabled) {
+    throw new OAuthError('invalid_request', 'account deletion by end user is disabled');
+  }
   if (responseTypeIs(rt, 'code') || responseTypeIs(rt, RESPONSE_TYPE_SETTINGS_ACTION)) {
     if (req.scopes.length === 0) throw new OAuthError('invalid_request', 'scope is required');
     if (isPublic(req.client!) && !p.code_challenge) {
@@ -13,9 +17,6 @@ export function checkParameters(req: AuthzRequest): void {
     }
     if (p.code_challenge && p.code_challenge_method !== 'S256') {
       throw new OAuthError('invalid_request', "only 'S256' PKCE transform is supported");
-    }
-    if (responseTypeIs(rt, RESPONSE_TYPE_SETTINGS_ACTION)) {
-      throw new OAuthError('invalid_request', 'settings actions are not supported by this sandbox version');
     }
     return;
   }

@@ -1,13 +1,15 @@
 import type { IdpContext } from '../../context';
 import type { HttpRequest, HttpResult } from '../../http/types';
-import { formParams } from '../../http/types';
+import { formParams, redirect } from '../../http/types';
 import { AuthzPlainError, OAuthError } from '../../errors';
 import { deliver, plainAuthzError } from '../response-mode';
 import { resolveRequestSession } from '../../session/resolve';
 import { plainCookie } from '../../session/cookies';
 import { PRE_AUTHENTICATED_URL } from '../scopes';
 import { isFirstParty } from '../clients';
-import { type AuthzRequest, splitSpaces } from './request';
+import { type AuthzRequest, splitSpaces, responseTypeIs, RESPONSE_TYPE_SETTINGS_ACTION } from './request';
+import { startSettingsAction } from '../settings-action';
+import { exchangeAppSessionToken } from '../app-session';
 import { checkClient } from './check-client';
 import { checkRedirectUri } from './check-redirect-uri';
 import { checkResponseType } from './check-response-type';
@@ -68,12 +70,16 @@ export async function handleAuthorize(ctx: IdpContext, req: HttpRequest): Promis
   try {
     checkResponseType(ar);
     checkPrompt(ar);
-    checkParameters(ar);
+    checkParameters(ctx, ar);
     checkSso(ar);
     checkScope(ar);
+    if (responseTypeIs(ar.responseType, RESPONSE_TYPE_SETTINGS_ACTION)) return await startSettingsAction(ctx, ar);
     const loginHint = params.login_hint ? parseLoginHint(params.login_hint) : undefined;
-    if (loginHint?.type === 'app_session_token' || loginHint?.type === 'anonymous') {
-      throw new OAuthError('invalid_request', `login_hint type ${loginHint.type} is not supported by this sandbox version`);
+    if (loginHint?.type === 'app_session_token') {
+      // Spec 5.6: the app session cookie, and straight back to the redirect URI (no code).
+      const cookie = await exchangeAppSessionToken(ctx, loginHint.appSessionToken ?? '');
+      if (!cookie) throw new OAuthError('invalid_request', 'oauth grant not found');
+      return redirect(redirectUri, 302, [cookie]);
     }
     let hint: Awaited<ReturnType<typeof verifyIdTokenHint>>;
     if (params.id_token_hint) {

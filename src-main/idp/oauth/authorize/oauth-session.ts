@@ -11,6 +11,8 @@ export interface OAuthSession {
   loginHint?: LoginHint;
   /** From a verified id_token_hint. */
   idTokenHint?: { sub: string; sid?: string };
+  /** Set for a settings action (spec 5.10): the settings page must carry it as x_settings_action_id. */
+  settingsActionId?: string;
 }
 
 /** Lifetime of an OAuth session: 20 min of UI + 5 min of consent. */

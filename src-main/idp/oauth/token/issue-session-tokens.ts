@@ -22,6 +22,8 @@ export interface NewGrantInput {
   /** Whether to return the refresh token (scope offline_access). */
   returnRefreshToken: boolean;
   deviceInfo?: Record<string, unknown>;
+  /** The biometric identity that signed in (its next biometric login replaces this grant). */
+  identityId?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function issueWithOfflineGrant(ctx: IdpContext, input: NewGrantInpu
         lastAccessIp: input.ip,
         userAgent: input.userAgent,
         deviceInfo: input.deviceInfo ?? null,
+        identityId: input.identityId ?? null,
       });
     }
     ctx.store.offlineGrants.insertRefreshToken({

@@ -2,12 +2,10 @@ import type { IdpContext } from '../../context';
 import type { OAuthClientConfig } from '../../config/types';
 import type { HttpRequest } from '../../http/types';
 import { OAuthError } from '../../errors';
-import { sha256Hex } from '../../random';
 import { requiresSecret } from '../clients';
 import { verifyClientSecret } from './client-auth';
-import { offlineGrantAlive } from '../../session/expiry';
+import { parseRefreshToken } from '../parse-refresh-token';
 import { prepareAccessToken, makeIdToken, newRefreshToken, type SessionRef } from '../tokens';
-import { findClient } from '../../context';
 import { parseDeviceInfo } from './device-info';
 
 const invalid = () => new OAuthError('invalid_grant', 'invalid refresh token');
@@ -15,16 +13,9 @@ const invalid = () => new OAuthError('invalid_grant', 'invalid refresh token');
 /** `grant_type=refresh_token` (spec oidc.md 6.4). */
 export async function refreshTokenGrant(ctx: IdpContext, client: OAuthClientConfig, p: Record<string, string>, req: HttpRequest): Promise<Record<string, unknown>> {
   const deviceInfo = parseDeviceInfo(p.x_device_info);
-  const token = p.refresh_token;
-  const dot = token.indexOf('.');
-  if (dot <= 0 || dot === token.length - 1) throw invalid();
-  const grant = ctx.store.offlineGrants.get(token.slice(0, dot));
-  if (!grant || !offlineGrantAlive(ctx, grant)) throw invalid();
-  const rt = ctx.store.offlineGrants.findRefreshToken(grant.id, sha256Hex(token));
-  if (!rt || !findClient(ctx, rt.clientId)) throw invalid();
-  const authz = ctx.store.authorizations.get(rt.authorizationId);
-  const user = ctx.store.users.get(grant.userId);
-  if (!authz || !user || user.isDisabled) throw invalid();
+  const parsed = parseRefreshToken(ctx, p.refresh_token);
+  if (!parsed) throw invalid();
+  const { grant, refreshToken: rt, authorization: authz, user } = parsed;
   if (rt.clientId !== client.client_id) throw new OAuthError('invalid_request', "client id doesn't match the refresh token");
   // Upstream skips the secret here; a confidential client must still prove itself (spec rule 2).
   if (requiresSecret(client)) verifyClientSecret(ctx, client, p.client_secret);

@@ -46,4 +46,18 @@ export class IdentityRepo {
   listByUser(userId: string): Identity[] {
     return this.db.all('SELECT * FROM identity WHERE user_id = ? ORDER BY created_at, id', [userId]).map(toIdentity);
   }
+
+  get(id: string): Identity | undefined {
+    const r = this.db.get('SELECT * FROM identity WHERE id = ?', [id]);
+    return r && toIdentity(r);
+  }
+
+  delete(id: string): void {
+    this.db.run('DELETE FROM identity WHERE id = ?', [id]);
+  }
+
+  /** Replaces a login ID identity's value (settings: change e-mail / username). */
+  updateLoginId(id: string, loginId: string, originalLoginId: string, claims: Record<string, unknown>, at: number): void {
+    this.db.run('UPDATE identity SET login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [loginId, originalLoginId, JSON.stringify(claims), at, id]);
+  }
 }

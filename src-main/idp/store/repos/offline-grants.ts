@@ -26,6 +26,8 @@ export interface OfflineGrant {
   lastAccessIp: string | null;
   userAgent: string | null;
   deviceInfo: Record<string, unknown> | null;
+  /** The biometric identity that signed in, so a new biometric login can replace its grants. */
+  identityId?: string | null;
 }
 
 const toGrant = (r: any): OfflineGrant => ({
@@ -42,6 +44,7 @@ const toGrant = (r: any): OfflineGrant => ({
   lastAccessIp: r.last_access_ip,
   userAgent: r.user_agent,
   deviceInfo: r.device_info ? JSON.parse(r.device_info) : null,
+  identityId: r.identity_id ?? null,
 });
 
 const toRefreshToken = (r: any): RefreshToken => ({
@@ -60,8 +63,8 @@ export class OfflineGrantRepo {
 
   insert(g: OfflineGrant): void {
     this.db.run(
-      'INSERT INTO offline_grant (id, user_id, client_id, idp_session_id, sso_enabled, amr, created_at, authenticated_at, last_access_at, created_ip, last_access_ip, user_agent, device_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [g.id, g.userId, g.clientId, g.idpSessionId, g.ssoEnabled ? 1 : 0, JSON.stringify(g.amr), g.createdAt, g.authenticatedAt, g.lastAccessAt, g.createdIp, g.lastAccessIp, g.userAgent, g.deviceInfo ? JSON.stringify(g.deviceInfo) : null],
+      'INSERT INTO offline_grant (id, user_id, client_id, idp_session_id, sso_enabled, amr, created_at, authenticated_at, last_access_at, created_ip, last_access_ip, user_agent, device_info, identity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [g.id, g.userId, g.clientId, g.idpSessionId, g.ssoEnabled ? 1 : 0, JSON.stringify(g.amr), g.createdAt, g.authenticatedAt, g.lastAccessAt, g.createdIp, g.lastAccessIp, g.userAgent, g.deviceInfo ? JSON.stringify(g.deviceInfo) : null, g.identityId ?? null],
     );
   }
 
@@ -76,6 +79,15 @@ export class OfflineGrantRepo {
 
   listByIdpSession(idpSessionId: string): OfflineGrant[] {
     return this.db.all('SELECT * FROM offline_grant WHERE idp_session_id = ?', [idpSessionId]).map(toGrant);
+  }
+
+  listByIdentity(identityId: string): OfflineGrant[] {
+    return this.db.all('SELECT * FROM offline_grant WHERE identity_id = ?', [identityId]).map(toGrant);
+  }
+
+  /** The refresh tokens of a grant, oldest first. */
+  listRefreshTokens(grantId: string): RefreshToken[] {
+    return this.db.all('SELECT * FROM refresh_token WHERE grant_id = ? ORDER BY created_at, initial_hash', [grantId]).map(toRefreshToken);
   }
 
   listByClientUser(clientId: string, userId: string): OfflineGrant[] {

@@ -45,6 +45,10 @@ export class UserRepo {
     this.db.run('UPDATE user SET is_disabled = ?, disable_reason = ?, updated_at = ? WHERE id = ?', [disabled ? 1 : 0, disabled ? reason : null, at, id]);
   }
 
+  setStandardAttributes(id: string, attrs: Record<string, unknown>, at: number): void {
+    this.db.run('UPDATE user SET standard_attributes = ?, updated_at = ? WHERE id = ?', [JSON.stringify(attrs), at, id]);
+  }
+
   delete(id: string): void {
     this.db.run('DELETE FROM user WHERE id = ?', [id]);
   }
