@@ -75,7 +75,9 @@ export class Database {
       throw new StartupError(`${this.path} was written by a newer Authgear Sandbox (schema ${newest} > ${known})`);
     }
     let count = 0;
-    for (const m of migrations) {
+    // Versions may have gaps (numbers reserved by branches merged later): run every one not yet
+    // applied, lowest first, whatever the order of the list.
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       this.transaction(() => {
         this.db.exec(m.sql);

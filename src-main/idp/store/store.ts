@@ -9,6 +9,12 @@ import { OfflineGrantRepo } from './repos/offline-grants';
 import { AccessGrantRepo } from './repos/access-grants';
 import { OutboxRepo } from './repos/outbox';
 import { RecoveryCodeRepo } from './repos/recovery-codes';
+import { AccountStatusRepo } from './repos/account-status';
+import { RbacRepo } from './repos/rbac';
+import { AuditLogRepo } from './repos/audit-log';
+import { UserSearchRepo } from './repos/user-search';
+import { attributeTerms, identityTerms } from '../user/search-terms';
+import { toUser } from './repos/users';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -23,14 +29,19 @@ export interface Store {
   accessGrants: AccessGrantRepo;
   outbox: OutboxRepo;
   recoveryCodes: RecoveryCodeRepo;
+  accountStatus: AccountStatusRepo;
+  rbac: RbacRepo;
+  auditLog: AuditLogRepo;
+  userSearch: UserSearchRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
   const db = await Database.open(path);
-  return {
+  const userSearch = new UserSearchRepo(db);
+  const store: Store = {
     db,
-    users: new UserRepo(db),
-    identities: new IdentityRepo(db),
+    users: new UserRepo(db, userSearch),
+    identities: new IdentityRepo(db, userSearch),
     authenticators: new AuthenticatorRepo(db),
     verifiedClaims: new VerifiedClaimRepo(db),
     idpSessions: new IdpSessionRepo(db),
@@ -39,5 +50,26 @@ export async function openStore(path: string): Promise<Store> {
     accessGrants: new AccessGrantRepo(db),
     outbox: new OutboxRepo(db),
     recoveryCodes: new RecoveryCodeRepo(db),
+    accountStatus: new AccountStatusRepo(db),
+    rbac: new RbacRepo(db),
+    auditLog: new AuditLogRepo(db),
+    userSearch,
   };
+  await buildSearchTermsOnce(store);
+  return store;
+}
+
+/** Users written before the search terms existed (an older database) get theirs once. */
+async function buildSearchTermsOnce(store: Store): Promise<void> {
+  if (store.userSearch.getMeta('user_search_terms') === '1') return;
+  await store.db.write(() => {
+    for (const r of store.db.all('SELECT * FROM user')) {
+      const u = toUser(r);
+      store.userSearch.replace(u.id, 'attrs', attributeTerms(u.standardAttributes));
+    }
+    for (const u of store.db.all<{ id: string }>('SELECT id FROM user')) {
+      for (const i of store.identities.listByUser(u.id)) store.userSearch.replace(i.userId, i.id, identityTerms(i));
+    }
+    store.userSearch.setMeta('user_search_terms', '1');
+  });
 }

@@ -1,4 +1,5 @@
 import type { IdpContext } from '../../context';
+import { isUserDisabled } from '../../user/account-status';
 import type { OAuthClientConfig } from '../../config/types';
 import type { HttpRequest } from '../../http/types';
 import { OAuthError } from '../../errors';
@@ -24,7 +25,7 @@ export async function refreshTokenGrant(ctx: IdpContext, client: OAuthClientConf
   if (!rt || !findClient(ctx, rt.clientId)) throw invalid();
   const authz = ctx.store.authorizations.get(rt.authorizationId);
   const user = ctx.store.users.get(grant.userId);
-  if (!authz || !user || user.isDisabled) throw invalid();
+  if (!authz || !user || isUserDisabled(ctx.store, user, ctx.clock.nowMs())) throw invalid();
   if (rt.clientId !== client.client_id) throw new OAuthError('invalid_request', "client id doesn't match the refresh token");
   // Upstream skips the secret here; a confidential client must still prove itself (spec rule 2).
   if (requiresSecret(client)) verifyClientSecret(ctx, client, p.client_secret);

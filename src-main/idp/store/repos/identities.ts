@@ -1,4 +1,6 @@
 import type { Database } from '../database';
+import type { UserSearchRepo } from './user-search';
+import { identityTerms } from '../../user/search-terms';
 
 export interface Identity {
   id: string;
@@ -28,13 +30,46 @@ const toIdentity = (r: any): Identity => ({
 });
 
 export class IdentityRepo {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly search?: UserSearchRepo,
+  ) {}
 
   insert(i: Identity): void {
     this.db.run(
       'INSERT INTO identity (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, claims, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [i.id, i.userId, i.type, i.loginIdKey, i.loginIdType, i.loginId, i.originalLoginId, JSON.stringify(i.claims), i.createdAt, i.updatedAt],
     );
+    this.search?.replace(i.userId, i.id, identityTerms(i));
+  }
+
+  get(id: string): Identity | undefined {
+    const r = this.db.get('SELECT * FROM identity WHERE id = ?', [id]);
+    return r && toIdentity(r);
+  }
+
+  /** Changes the login ID (and claims) of an identity. */
+  update(i: Identity): void {
+    this.db.run('UPDATE identity SET login_id_key = ?, login_id_type = ?, login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [
+      i.loginIdKey,
+      i.loginIdType,
+      i.loginId,
+      i.originalLoginId,
+      JSON.stringify(i.claims),
+      i.updatedAt,
+      i.id,
+    ]);
+    this.search?.replace(i.userId, i.id, identityTerms(i));
+  }
+
+  delete(i: Pick<Identity, 'id' | 'userId'>): void {
+    this.db.run('DELETE FROM identity WHERE id = ?', [i.id]);
+    this.search?.replace(i.userId, i.id, []);
+  }
+
+  /** Identities holding a claim value (login IDs and OAuth profiles), e.g. every `email` = x. */
+  listByClaim(name: string, value: string): Identity[] {
+    return this.db.all('SELECT * FROM identity WHERE json_extract(claims, ?) = ? ORDER BY created_at, id', [`$.${name}`, value]).map(toIdentity);
   }
 
   findByLoginId(key: string, normalized: string): Identity | undefined {
