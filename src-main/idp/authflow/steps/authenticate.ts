@@ -8,6 +8,7 @@ import type { LockoutMethod } from '../lockout';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema, WAIT } from './step';
 import { startOtp, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp } from './otp-stage';
+import { audit, sourceOf } from '../../audit/record';
 
 interface Option {
   authentication: string;
@@ -74,6 +75,10 @@ const LOCKOUT_METHOD: Record<string, LockoutMethod> = {
 
 /** Wrong credentials: counted for lockout (which may answer AccountLockout instead). */
 function wrong(env: StepEnv, authentication: string, type: string): ApiError {
+  const stage = authentication.startsWith('primary_') ? 'primary' : 'secondary';
+  const failed = authentication === 'recovery_code' ? 'recovery_code' : authentication.replace(/^(primary|secondary)_/, '');
+  // Recorded even when the attempt below locks the account; the write needs no await to be seen.
+  audit.authenticationFailed(env.ctx, sourceOf(env.req, 'user', env.state.clientId), env.state.userId!, stage, failed).catch(() => {});
   env.ctx.ephemeral.lockout.fail(env.ctx, env.state.userId!, env.req.ip, LOCKOUT_METHOD[authentication]);
   return new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: type });
 }
