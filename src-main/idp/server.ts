@@ -25,6 +25,8 @@ import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
 import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
+import { handleAdminGraphQL } from './adminapi/http';
+import { handleAdminToken, handleAdminApiKeys } from './sandbox/admin-api';
 
 
 export interface ServerOptions {
@@ -54,6 +56,8 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     },
   });
 
+  // The Admin API accepts a bare GraphQL document as the body.
+  app.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, firstValues(body as string)));
   // Unknown body types are read (within the limit) and ignored: handlers see no parameters.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
@@ -129,6 +133,12 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
   route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
   route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);
+
+  // Admin API (spec admin-api.md); the bare /graphql path too, as self-hosted Authgear serves it.
+  route(['GET', 'POST'], '/_api/admin/graphql', 'api', handleAdminGraphQL);
+  route(['GET', 'POST'], '/graphql', 'api', handleAdminGraphQL);
+  route(['POST'], '/_sandbox/api/admin-token', 'api', handleAdminToken);
+  route(['GET'], '/_sandbox/api/admin-api-keys', 'api', handleAdminApiKeys);
 
   // GET also answers HEAD (fastify exposes HEAD for GET routes).
   route(['GET'], '/_resolver/resolve', 'page', handleResolve);

@@ -41,6 +41,11 @@ export function sourceOf(req: HttpRequest, triggeredBy: TriggeredBy, clientId?: 
   return { triggeredBy, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, clientId: clientId ?? null, languages };
 }
 
+/** The AuditLogActivityType enum value of an event type: `user.profile.updated` → USER_PROFILE_UPDATED. */
+export function activityTypeOf(type: string): string {
+  return type.toUpperCase().replace(/\./g, '_');
+}
+
 /** Inserts one audit entry. Call inside `db.write`. */
 export function recordEvent(
   ctx: IdpContext,
@@ -67,7 +72,7 @@ export function recordEvent(
     eventId: ctx.random.uuid(),
     // Audit entries carry whole seconds.
     createdAt: Math.floor(now / 1000) * 1000,
-    activityType: type,
+    activityType: activityTypeOf(type),
     userId: opts.userId ?? null,
     ipAddress: s.ip ?? null,
     userAgent: s.userAgent ?? null,

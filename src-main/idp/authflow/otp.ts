@@ -70,6 +70,20 @@ export class OtpStore {
     return code;
   }
 
+  /**
+   * A code minted by the Admin API (generateOOBOTPCode): replaces the pending code of the target
+   * without cooldowns, and is accepted by the matching step like a sent one.
+   */
+  mint(purpose: OtpPurpose, target: string, code: string): void {
+    this.codes.set(`${purpose}:${target}`, { code, form: 'code', used: false }, CODE_TTL.code);
+  }
+
+  /** A link-form code minted outside a flow (Admin API sendResetPasswordMessage). */
+  mintLink(purpose: OtpPurpose, target: string, code: string): void {
+    this.codes.set(`${purpose}:${target}`, { code, form: 'link', used: false }, CODE_TTL.link);
+    this.links.set(`${purpose}:${code}`, target, CODE_TTL.link);
+  }
+
   /** Opening a login link approves the pending sign-in of its target; false when the link is stale. */
   approveLink(purpose: OtpPurpose, code: string): boolean {
     const target = this.linkTarget(purpose, code);
@@ -110,7 +124,7 @@ export class OtpStore {
 }
 
 /** `test_mode.oob_otp`: a target matching a rule always gets the rule's fixed code. */
-function fixedCode(ctx: IdpContext, target: string): string | undefined {
+export function fixedCode(ctx: IdpContext, target: string): string | undefined {
   const t = ctx.config.app.test_mode.oob_otp;
   if (!t.enabled) return undefined;
   return t.rules.find((r) => r.regex.test(target))?.fixed_code;

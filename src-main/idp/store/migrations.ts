@@ -260,6 +260,7 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX user_search_term_user ON user_search_term (user_id, source);
 
       CREATE INDEX user_last_login ON user (last_login_at, id);
+      CREATE INDEX access_grant_user ON access_grant (user_id);
 
       CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,

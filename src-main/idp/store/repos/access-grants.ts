@@ -53,6 +53,10 @@ export class AccessGrantRepo {
     this.db.run('DELETE FROM access_grant WHERE session_id = ?', [sessionId]);
   }
 
+  deleteByUser(userId: string): void {
+    this.db.run('DELETE FROM access_grant WHERE user_id = ?', [userId]);
+  }
+
   /** Expired grants are garbage; called opportunistically inside other writes. */
   deleteExpired(now: number): void {
     this.db.run('DELETE FROM access_grant WHERE expire_at <= ?', [now]);
