@@ -1,18 +1,30 @@
 /**
- * Headless command line: `authgear-sandbox serve [--port N] [--host H] [--data DIR]`.
- * Prints one line with the issuer and the console URL once listening, like a notebook server.
+ * Headless command line: `authgear-sandbox serve [--port N] [--host H] [--data DIR]` prints one
+ * line with the issuer and the console URL once listening, like a notebook server;
+ * `authgear-sandbox admin-token [--data DIR] [--lifetime SECONDS]` prints an Admin API JWT.
  */
 import { parseArgs } from 'node:util';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { startIdp, type RunningIdp } from './idp/index';
 import { ConfigError, StartupError } from './idp/errors';
+import { loadConfig } from './idp/config/load';
+import { createClock } from './idp/clock';
+import { createRandom } from './idp/random';
+import { mintAdminToken, DEFAULT_ADMIN_TOKEN_LIFETIME, MAX_ADMIN_TOKEN_LIFETIME } from './idp/adminapi/token';
 
 const USAGE = `Usage: authgear-sandbox serve [--port N] [--host H] [--data DIR]
+       authgear-sandbox admin-token [--data DIR] [--lifetime SECONDS]
 
+serve         run the identity provider
   --port N    port to listen on (default: the port of http.public_origin, else 3100; 0 = any free port)
   --host H    interface to bind (default 127.0.0.1)
   --data DIR  data directory (default: $AUTHGEAR_SANDBOX_DATA or ~/.authgear-sandbox)
+
+admin-token   print an Admin API token (a JWT signed with the project's admin-api.auth key),
+              whether or not a sandbox is running on DIR
+  --lifetime  seconds until it expires (default 300, at most 2592000)
 `;
 
 export function defaultDataDir(): string {
@@ -72,11 +84,42 @@ async function serve(argv: string[]): Promise<void> {
   process.stdout.write(`Authgear Sandbox is running. Issuer: ${idp.issuer}  Console: ${idp.consoleUrl}\n`);
 }
 
+/** Signs a token from the secrets file alone: no server, no lock on the data directory. */
+async function adminToken(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, lifetime: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (e: any) {
+    fail(`${e.message}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const lifetime = values.lifetime === undefined ? DEFAULT_ADMIN_TOKEN_LIFETIME : Number(values.lifetime);
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ADMIN_TOKEN_LIFETIME) fail(`--lifetime must be a whole number of seconds from 1 to ${MAX_ADMIN_TOKEN_LIFETIME}, got ${values.lifetime}`);
+  const clock = createClock();
+  try {
+    const dataDir = values.data ?? defaultDataDir();
+    // A new data directory becomes a new project, as `serve` would make it.
+    await mkdir(dataDir, { recursive: true });
+    const config = await loadConfig(dataDir, { random: createRandom(), clock, defaultOrigin: 'http://localhost:3100' });
+    const minted = await mintAdminToken(config.secrets.adminApiKeys, config.app.id, clock.nowSec(), lifetime);
+    process.stdout.write(`${minted.token}\n`);
+  } catch (e: any) {
+    if (e instanceof ConfigError || e instanceof StartupError) fail(e.message);
+    if (e?.code === 'ENOENT' || e?.code === 'EACCES') fail(`cannot read the data directory: ${e.message}`);
+    fail(e.message);
+  }
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'admin-token':
+      return adminToken(rest);
     case undefined:
     case 'help':
     case '--help':
