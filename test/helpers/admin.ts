@@ -3,6 +3,9 @@
  * bearer admin JWT. Tokens come from the console endpoint (`POST /_sandbox/api/admin-token`).
  */
 import type { TestIdp } from './idp';
+import { FlowClient } from './authflow';
+import { Agent, signInThroughPages } from './agent';
+import { pkcePair } from './pkce';
 
 export interface GqlResponse<T = any> {
   status: number;
@@ -82,4 +85,30 @@ export function nodeId(type: string, raw: string): string {
 
 export function rawId(nodeID: string): string {
   return Buffer.from(nodeID, 'base64url').toString('utf8').split(':')[1];
+}
+
+
+/** A password sign-in through the Authentication Flow API; the client keeps the session cookie. */
+export async function passwordLogin(idp: TestIdp, email: string, password: string): Promise<{ status: number; body: any; client: FlowClient }> {
+  const client = new FlowClient(idp.issuer, idp.consoleToken);
+  const r = await client.create('login', { batch_input: [{ identification: 'email', login_id: email }, { authentication: 'primary_password', password }] });
+  return { status: r.status, body: r.body, client };
+}
+
+/** Signs in through the built-in pages and exchanges the code: the app's tokens (with a refresh token). */
+export async function appTokens(idp: TestIdp, email: string, password: string): Promise<{ access_token: string; refresh_token: string; id_token: string }> {
+  const agent = new Agent(idp.issuer);
+  const { verifier, challenge } = pkcePair();
+  const redirect = 'http://localhost:3000/auth-redirect';
+  const q = new URLSearchParams({ client_id: 'sandbox-spa', redirect_uri: redirect, response_type: 'code', scope: 'openid offline_access', code_challenge: challenge, code_challenge_method: 'S256' });
+  const cb = await signInThroughPages(agent, `${idp.issuer}/oauth2/authorize?${q}`, { email, password }, 'login');
+  const code = new URL(cb).searchParams.get('code');
+  if (!code) throw new Error(`no code in ${cb}`);
+  const res = await fetch(`${idp.issuer}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'sandbox-spa', code, redirect_uri: redirect, code_verifier: verifier }) });
+  return res.json();
+}
+
+export async function refresh(idp: TestIdp, refreshToken: string): Promise<any> {
+  const res = await fetch(`${idp.issuer}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'sandbox-spa', refresh_token: refreshToken }) });
+  return res.json();
 }
