@@ -5,14 +5,14 @@
  * whole when any field fails; effects outside the database run only after it committed.
  */
 import { randomBytes } from 'node:crypto';
-import { parse, validate, execute, specifiedRules, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import { Kind, parse, validate, execute, specifiedRules, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { IdpContext } from '../context';
 import type { HttpRequest, HttpResult } from '../http/types';
 import { json, text, html } from '../http/types';
 import { ApiError } from '../errors';
 import { authenticateAdminRequest } from './auth';
 import { adminApiHeaders } from './headers';
-import { adminApiSchema } from './schema';
+import { adminApiSchema, adminApiExecutionSchema } from './schema';
 import { checkMutationFieldCount, checkQueryCost, findOperation } from './limits';
 import { formatError, rewriteLiteralErrors } from './graphql-errors';
 import { Prepared, NeedsAsyncWork, type AdminRequest } from './request';
@@ -71,8 +71,15 @@ class Rollback {
   constructor(readonly result: ExecutionResult) {}
 }
 
+/** Introspection runs on the published schema so it shows upstream's exact types. */
+function asksIntrospection(doc: DocumentNode, gql: GraphQLRequest): boolean {
+  const op = findOperation(doc, gql.operationName);
+  return Boolean(op?.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type')));
+}
+
 function runSync(rc: AdminRequest, doc: DocumentNode, gql: GraphQLRequest): ExecutionResult {
-  const result = execute({ schema: adminApiSchema(), document: doc, variableValues: gql.variables, operationName: gql.operationName, contextValue: rc, rootValue: {} });
+  const schema = asksIntrospection(doc, gql) ? adminApiSchema() : adminApiExecutionSchema();
+  const result = execute({ schema, document: doc, variableValues: gql.variables, operationName: gql.operationName, contextValue: rc, rootValue: {} });
   // Every resolver is synchronous so the whole document fits in one transaction.
   if (result instanceof Promise) throw new Error('admin API resolvers must be synchronous');
   return result;

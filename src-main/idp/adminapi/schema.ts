@@ -2,7 +2,7 @@
  * The executable schema: the SDL of schema-sdl.ts with resolvers and scalars attached (one
  * schema per process; resolvers get the per-request AdminRequest as context).
  */
-import { buildSchema, isObjectType, isScalarType, type GraphQLSchema, type GraphQLFieldResolver } from 'graphql';
+import { buildSchema, isObjectType, isScalarType, isNonNullType, type GraphQLSchema, type GraphQLFieldResolver } from 'graphql';
 import { ADMIN_API_SDL } from './schema-sdl';
 import { DateTimeScalar, jsonScalar, JSON_SCALARS } from './scalars';
 import { TYPE_RESOLVERS } from './resolvers/types';
@@ -33,16 +33,36 @@ function scalar(schema: GraphQLSchema, name: string, impl: ReturnType<typeof jso
 }
 
 let built: GraphQLSchema | undefined;
+let forExecution: GraphQLSchema | undefined;
 
+/** The schema as published: what validation and introspection see. */
 export function adminApiSchema(): GraphQLSchema {
-  if (built) return built;
+  built ??= buildWithResolvers();
+  return built;
+}
+
+/**
+ * The same schema with the root fields made nullable, for running documents: graphql-go, which
+ * Authgear runs, answers a failing root field as `null` beside its siblings
+ * (`{"data":{"resetPassword":null}}`) where graphql-js would null the whole `data`.
+ */
+export function adminApiExecutionSchema(): GraphQLSchema {
+  if (forExecution) return forExecution;
+  const schema = buildWithResolvers();
+  for (const t of [schema.getQueryType()!, schema.getMutationType()!]) {
+    for (const f of Object.values(t.getFields())) if (isNonNullType(f.type)) f.type = f.type.ofType;
+  }
+  forExecution = schema;
+  return schema;
+}
+
+function buildWithResolvers(): GraphQLSchema {
   const schema = buildSchema(ADMIN_API_SDL);
   scalar(schema, 'DateTime', DateTimeScalar);
   for (const name of JSON_SCALARS) scalar(schema, name, jsonScalar(name));
   attach(schema, 'Query', QUERY_RESOLVERS);
   attach(schema, 'Mutation', { ...USER_MUTATIONS, ...IDENTITY_MUTATIONS, ...SESSION_MUTATIONS, ...RBAC_MUTATIONS });
   for (const [typeName, resolvers] of Object.entries(TYPE_RESOLVERS)) attach(schema, typeName, resolvers);
-  built = schema;
   return schema;
 }
 
