@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestIdp, type TestIdp } from '../helpers/idp';
 import { AdminClient, passwordLogin, appTokens, refresh, rawId } from '../helpers/admin';
 import { FlowClient } from '../helpers/authflow';
+import { Agent, submit } from '../helpers/agent';
 
 const PASSWORD = 'correct-horse-1';
 const USER_FIELDS = 'id isDisabled disableReason temporarilyDisabledFrom temporarilyDisabledUntil deleteAt deleteReason isAnonymized accountValidFrom accountValidUntil standardAttributes';
@@ -231,6 +232,10 @@ describe('Admin API user mutations', () => {
     expect(r.errors).toBeUndefined();
     const [mail] = await new FlowClient(idp.issuer, idp.consoleToken).outbox('forgot@example.com');
     expect(mail.link).toContain('/authflow/v2/reset_password?code=');
+    const agent = new Agent(idp.issuer);
+    const page = await agent.follow(mail.link);
+    await submit(agent, page.body, { new_password: 'after-reset-pass-3' });
+    expect((await passwordLogin(idp, 'forgot@example.com', 'after-reset-pass-3')).body.result.action.type).toBe('finished');
     expect(await admin.fails(`mutation { sendResetPasswordMessage(input: {loginID: "nobody@example.com"}) }`)).toMatchObject({ reason: 'UserNotFound' });
   });
 
