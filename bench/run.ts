@@ -4,7 +4,10 @@
  * same run (bare Node start, raw RS256 signing, raw bcrypt verification), because absolute figures
  * mean little across machines. Nothing here asserts speed; it reports.
  *
- *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20]
+ * The Admin API part seeds 100k users and reports latencies and writes per second.
+ *
+ *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20 --admin-users 100000]
+ *   npm run bench -- --only admin        (just the Admin API part)
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,9 +19,17 @@ import { round } from './lib/stats';
 import { coldStart } from './cold-start';
 import { refreshThroughput } from './refresh-throughput';
 import { passwordLogin } from './password-login';
+import { adminApiBench, adminApiRows } from './admin-api';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, users: { type: 'string', default: '20' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    users: { type: 'string', default: '20' },
+    'admin-users': { type: 'string', default: '100000' },
+    only: { type: 'string' },
+  },
 });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -28,8 +39,21 @@ function table(rows: [string, string, string][]): string {
   return rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2]}`.trimEnd()).join('\n');
 }
 
+async function adminOnly() {
+  const started = Date.now();
+  log('Admin API at scale...');
+  const admin = await adminApiBench({ users: Number(values['admin-users']), durationS: Number(values.duration) }, log);
+  const outDir = join(REPO_ROOT, 'bench', 'results');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'admin-latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, admin }, null, 2)}\n`);
+  console.log(`\nAuthgear Sandbox bench (Admin API) — ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${round((Date.now() - started) / 1000)} s\n`);
+  console.log(table([['metric', 'value', 'reference / note'], ...adminApiRows(admin)]));
+  console.log('\nwrote bench/results/admin-latest.json');
+}
+
 async function main() {
   installCleanupHandlers();
+  if (values.only === 'admin') return adminOnly();
   const started = Date.now();
   log('cold start (spawn → discovery 200)...');
   const cold = await coldStart(Number(values.runs), log);
@@ -37,6 +61,8 @@ async function main() {
   const refresh = await refreshThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
   log('password login through the Authentication Flow API...');
   const login = await passwordLogin({ durationS: Number(values.duration), connections: Number(values.connections), users: Number(values.users) }, log);
+  log('Admin API at scale...');
+  const admin = await adminApiBench({ users: Number(values['admin-users']), durationS: Number(values.duration) }, log);
 
   const ms = (x: number) => `${round(x)} ms`;
   const x = (r: number) => `${round(r, 2)}×`;
@@ -69,6 +95,7 @@ async function main() {
     ['login req/s by second', login.perSecond.join(' '), ''],
     ['CPU during login load', `IdP ${login.idpCpuCores === null ? '?' : round(login.idpCpuCores, 2)}`, `autocannon ${round(login.loadGenCpuCores, 2)}, of ${os.cpus().length} cores`],
     ['sign-up through the API', `${round(login.signupMs / login.users)} ms/user`, `${login.users} users in ${round(login.signupMs / 1000, 2)} s (one bcrypt hash each)`],
+    ...adminApiRows(admin),
   ];
   const result = {
     date: new Date().toISOString(),
@@ -80,6 +107,7 @@ async function main() {
     coldStart: cold,
     refresh,
     login,
+    admin,
   };
   const outDir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });

@@ -248,16 +248,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_log_user ON audit_log (user_id, created_at);
       CREATE INDEX audit_log_recipient ON audit_log (recipient, created_at);
 
-      -- What the users query matches a keyword against, lower-cased, one row per term
-      -- (kind 1: exact or prefix, 2: exact only, 3: a word of a name or address).
+      -- What the users query matches a keyword against, lower-cased, one row per term and user
+      -- (kind 1: exact or prefix, 2: exact only, 3: a word of a name or address). The table is
+      -- its own index; rows are replaced by difference when a user or identity is written, and
+      -- rows of a deleted user are harmless (searches join the user table).
       CREATE TABLE user_search_term (
-        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
-        source TEXT NOT NULL,
         term TEXT NOT NULL,
-        kind INTEGER NOT NULL
-      );
-      CREATE INDEX user_search_term_term ON user_search_term (term, kind, user_id);
-      CREATE INDEX user_search_term_user ON user_search_term (user_id, source);
+        user_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        PRIMARY KEY (term, user_id)
+      ) WITHOUT ROWID;
 
       CREATE INDEX user_last_login ON user (last_login_at, id);
       CREATE INDEX access_grant_user ON access_grant (user_id);

@@ -13,8 +13,6 @@ import { AccountStatusRepo } from './repos/account-status';
 import { RbacRepo } from './repos/rbac';
 import { AuditLogRepo } from './repos/audit-log';
 import { UserSearchRepo } from './repos/user-search';
-import { attributeTerms, identityTerms } from '../user/search-terms';
-import { toUser } from './repos/users';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -63,13 +61,7 @@ export async function openStore(path: string): Promise<Store> {
 async function buildSearchTermsOnce(store: Store): Promise<void> {
   if (store.userSearch.getMeta('user_search_terms') === '1') return;
   await store.db.write(() => {
-    for (const r of store.db.all('SELECT * FROM user')) {
-      const u = toUser(r);
-      store.userSearch.replace(u.id, 'attrs', attributeTerms(u.standardAttributes));
-    }
-    for (const u of store.db.all<{ id: string }>('SELECT id FROM user')) {
-      for (const i of store.identities.listByUser(u.id)) store.userSearch.replace(i.userId, i.id, identityTerms(i));
-    }
+    for (const u of store.db.all<{ id: string }>('SELECT id FROM user')) store.userSearch.apply(u.id, [], store.userSearch.termsOf(u.id));
     store.userSearch.setMeta('user_search_terms', '1');
   });
 }

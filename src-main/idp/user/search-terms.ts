@@ -47,6 +47,11 @@ function claimTerms(claims: Record<string, unknown>, out: SearchTerm[]): void {
   if (typeof claims.preferred_username === 'string') out.push({ term: claims.preferred_username.toLowerCase(), kind: 1 });
 }
 
+/** One entry per term; the broadest kind wins. */
+export function mergeTerms(terms: SearchTerm[]): SearchTerm[] {
+  return dedupe(terms);
+}
+
 function dedupe(terms: SearchTerm[]): SearchTerm[] {
   const seen = new Map<string, SearchTerm>();
   for (const t of terms) {

@@ -1,6 +1,5 @@
 import type { Database } from '../database';
 import type { UserSearchRepo } from './user-search';
-import { identityTerms } from '../../user/search-terms';
 
 export interface Identity {
   id: string;
@@ -36,11 +35,16 @@ export class IdentityRepo {
   ) {}
 
   insert(i: Identity): void {
-    this.db.run(
+    this.tracked(i.userId, () => this.db.run(
       'INSERT INTO identity (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, claims, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [i.id, i.userId, i.type, i.loginIdKey, i.loginIdType, i.loginId, i.originalLoginId, JSON.stringify(i.claims), i.createdAt, i.updatedAt],
-    );
-    this.search?.replace(i.userId, i.id, identityTerms(i));
+    ));
+  }
+
+  /** Keeps the user's search terms in step with a write (when the store maintains them). */
+  private tracked(userId: string, write: () => void): void {
+    if (this.search) this.search.track(userId, write);
+    else write();
   }
 
   get(id: string): Identity | undefined {
@@ -50,7 +54,7 @@ export class IdentityRepo {
 
   /** Changes the login ID (and claims) of an identity. */
   update(i: Identity): void {
-    this.db.run('UPDATE identity SET login_id_key = ?, login_id_type = ?, login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [
+    this.tracked(i.userId, () => this.db.run('UPDATE identity SET login_id_key = ?, login_id_type = ?, login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [
       i.loginIdKey,
       i.loginIdType,
       i.loginId,
@@ -58,13 +62,11 @@ export class IdentityRepo {
       JSON.stringify(i.claims),
       i.updatedAt,
       i.id,
-    ]);
-    this.search?.replace(i.userId, i.id, identityTerms(i));
+    ]));
   }
 
   delete(i: Pick<Identity, 'id' | 'userId'>): void {
-    this.db.run('DELETE FROM identity WHERE id = ?', [i.id]);
-    this.search?.replace(i.userId, i.id, []);
+    this.tracked(i.userId, () => this.db.run('DELETE FROM identity WHERE id = ?', [i.id]));
   }
 
   /** Identities holding a claim value (login IDs and OAuth profiles), e.g. every `email` = x. */

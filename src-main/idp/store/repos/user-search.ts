@@ -1,5 +1,5 @@
 import type { Database } from '../database';
-import type { SearchTerm } from '../../user/search-terms';
+import { attributeTerms, identityTerms, mergeTerms, type SearchTerm } from '../../user/search-terms';
 
 export type UserSortBy = 'created_at' | 'last_login_at';
 
@@ -70,10 +70,31 @@ function orderBy(q: UserListQuery): string {
 export class UserSearchRepo {
   constructor(private readonly db: Database) {}
 
-  /** Replaces the terms that came from one source ("attrs" or an identity ID). */
-  replace(userId: string, source: string, terms: SearchTerm[]): void {
-    this.db.run('DELETE FROM user_search_term WHERE user_id = ? AND source = ?', [userId, source]);
-    for (const t of terms) this.db.run('INSERT INTO user_search_term (user_id, source, term, kind) VALUES (?, ?, ?, ?)', [userId, source, t.term, t.kind]);
+  /** The terms a user should have now: from the standard attributes and every identity. */
+  termsOf(userId: string): SearchTerm[] {
+    const u = this.db.get<{ standard_attributes: string }>('SELECT standard_attributes FROM user WHERE id = ?', [userId]);
+    if (!u) return [];
+    const identities = this.db.all<any>('SELECT type, login_id_type, login_id, claims FROM identity WHERE user_id = ?', [userId]);
+    return mergeTerms([
+      ...attributeTerms(JSON.parse(u.standard_attributes)),
+      ...identities.flatMap((i) => identityTerms({ type: i.type, loginIdType: i.login_id_type, loginId: i.login_id, claims: JSON.parse(i.claims) })),
+    ]);
+  }
+
+  /** Runs a write that may change a user's terms, then stores only the difference. Inside `db.write`. */
+  track<T>(userId: string, write: () => T): T {
+    const before = this.termsOf(userId);
+    const result = write();
+    this.apply(userId, before, this.termsOf(userId));
+    return result;
+  }
+
+  apply(userId: string, before: SearchTerm[], after: SearchTerm[]): void {
+    const key = (t: SearchTerm) => `${t.kind}\u0000${t.term}`;
+    const keep = new Set(after.map(key));
+    const had = new Set(before.map(key));
+    for (const t of before) if (!keep.has(key(t))) this.db.run('DELETE FROM user_search_term WHERE term = ? AND user_id = ?', [t.term, userId]);
+    for (const t of after) if (!had.has(key(t))) this.db.run('INSERT OR REPLACE INTO user_search_term (term, user_id, kind) VALUES (?, ?, ?)', [t.term, userId, t.kind]);
   }
 
   /** IDs of the matching users, in order, one page. */

@@ -1,6 +1,5 @@
 import type { Database } from '../database';
 import type { UserSearchRepo } from './user-search';
-import { attributeTerms } from '../../user/search-terms';
 
 export interface User {
   id: string;
@@ -36,17 +35,21 @@ export class UserRepo {
   }
 
   insert(u: User): void {
-    this.db.run(
+    this.tracked(u.id, () => this.db.run(
       'INSERT INTO user (id, created_at, updated_at, last_login_at, is_disabled, disable_reason, standard_attributes, custom_attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [u.id, u.createdAt, u.updatedAt, u.lastLoginAt, u.isDisabled ? 1 : 0, u.disableReason, JSON.stringify(u.standardAttributes), JSON.stringify(u.customAttributes)],
-    );
-    this.search?.replace(u.id, 'attrs', attributeTerms(u.standardAttributes));
+    ));
+  }
+
+  /** Keeps the user's search terms in step with a write (when the store maintains them). */
+  private tracked(userId: string, write: () => void): void {
+    if (this.search) this.search.track(userId, write);
+    else write();
   }
 
   /** Replaces both attribute sets and bumps updated_at. */
   updateAttributes(id: string, standard: Record<string, unknown>, custom: Record<string, unknown>, at: number): void {
-    this.db.run('UPDATE user SET standard_attributes = ?, custom_attributes = ?, updated_at = ? WHERE id = ?', [JSON.stringify(standard), JSON.stringify(custom), at, id]);
-    this.search?.replace(id, 'attrs', attributeTerms(standard));
+    this.tracked(id, () => this.db.run('UPDATE user SET standard_attributes = ?, custom_attributes = ?, updated_at = ? WHERE id = ?', [JSON.stringify(standard), JSON.stringify(custom), at, id]));
   }
 
   touch(id: string, at: number): void {
@@ -67,7 +70,7 @@ export class UserRepo {
   }
 
   delete(id: string): void {
-    this.db.run('DELETE FROM user WHERE id = ?', [id]);
+    this.tracked(id, () => this.db.run('DELETE FROM user WHERE id = ?', [id]));
   }
 
   count(): number {
