@@ -265,4 +265,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 7,
+    name: 'admin API: uploaded profile pictures',
+    sql: `
+      CREATE TABLE image_file (
+        app_id TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (app_id, object_id)
+      );
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import { AccountStatusRepo } from './repos/account-status';
 import { RbacRepo } from './repos/rbac';
 import { AuditLogRepo } from './repos/audit-log';
 import { UserSearchRepo } from './repos/user-search';
+import { ImageRepo } from './repos/images';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -31,6 +32,7 @@ export interface Store {
   rbac: RbacRepo;
   auditLog: AuditLogRepo;
   userSearch: UserSearchRepo;
+  images: ImageRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -52,6 +54,7 @@ export async function openStore(path: string): Promise<Store> {
     rbac: new RbacRepo(db),
     auditLog: new AuditLogRepo(db),
     userSearch,
+    images: new ImageRepo(db),
   };
   await buildSearchTermsOnce(store);
   return store;
