@@ -191,6 +191,14 @@ describe('Admin API user mutations', () => {
     expect(on.setPasswordExpired.user.primaryPassword.expireAfter).not.toBeNull();
     const off = await admin.ok(`mutation ($id: ID!) { setPasswordExpired(input: {userID: $id, expired: false}) { user { primaryPassword { expireAfter } } } }`, { id });
     expect(off.setPasswordExpired.user.primaryPassword.expireAfter).toBeNull();
+    // Expired: the next sign-in must change it (force_change_reason "expiry"), then it is fresh.
+    await admin.ok(`mutation ($id: ID!) { setPasswordExpired(input: {userID: $id, expired: true}) { user { id } } }`, { id });
+    const c = new FlowClient(idp.issuer, idp.consoleToken);
+    const login = await c.create('login', { batch_input: [{ identification: 'email', login_id: 'expire@example.com' }, { authentication: 'primary_password', password: PASSWORD }] });
+    expect(login.body.result.action).toMatchObject({ type: 'change_password', data: { force_change_reason: 'expiry' } });
+    const changed = await c.input(login.body.result.state_token, { new_password: 'fresh-password-9' });
+    expect(changed.body.result.action.type).toBe('finished');
+    expect((await passwordLogin(idp, 'expire@example.com', 'fresh-password-9')).body.result.action.type).toBe('finished');
     const none = await admin.createUser('nopass@example.com');
     expect(await admin.fails(`mutation ($id: ID!) { setPasswordExpired(input: {userID: $id, expired: true}) { user { id } } }`, { id: none })).toMatchObject({ errorName: 'NotFound', reason: 'AuthenticatorNotFound' });
   });

@@ -42,7 +42,15 @@ async function createUser(ctx: IdpContext, req: HttpRequest, state: FlowState): 
 function setPassword(ctx: IdpContext, userId: string, hash: string): void {
   const now = ctx.clock.nowMs();
   const existing = ctx.store.authenticators.findPassword(userId, 'primary');
-  if (existing) ctx.store.authenticators.updatePasswordHash(existing.id, hash, now);
+  if (existing) {
+    ctx.store.authenticators.updatePasswordHash(existing.id, hash, now);
+    // A new password is no longer expired (Admin API setPasswordExpired).
+    if (existing.data.expire_after !== undefined) {
+      const { expire_after, ...data } = existing.data;
+      void expire_after;
+      ctx.store.authenticators.setData(existing.id, data, now);
+    }
+  }
   else ctx.store.authenticators.insert({ id: ctx.random.uuid(), userId, type: 'password', kind: 'primary', isDefault: false, passwordHash: hash, data: {}, createdAt: now, updatedAt: now });
 }
 

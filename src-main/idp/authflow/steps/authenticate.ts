@@ -126,8 +126,10 @@ export const authenticate: StepHandler = {
       const authenticator = ctx.store.authenticators.findPassword(state.userId!, 'primary');
       const ok = authenticator?.passwordHash ? await verifyPassword(String(input.password), authenticator.passwordHash) : false;
       if (!ok) throw wrong(env, option.authentication, 'password');
-      // A password that no longer meets the policy must be changed (change_password step).
+      // A password that no longer meets the policy, or that an admin marked expired, must be changed (change_password step).
       if (checkPasswordPolicy(ctx.config.app.authenticator.password.policy, String(input.password)).length) state.passwordChangeReason = 'policy';
+      const expireAfter = authenticator?.data.expire_after;
+      if (typeof expireAfter === 'number' && expireAfter <= ctx.clock.nowMs()) state.passwordChangeReason = 'expiry';
       succeed(env, option.authentication);
       return { done: true, branch };
     }
