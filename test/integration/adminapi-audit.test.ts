@@ -97,5 +97,10 @@ describe('Admin API audit log', () => {
     const typed = await logs({ types: ['USER_CREATED', 'USER_DISABLED'] });
     expect(new Set(typesOf(typed))).toEqual(new Set(['USER_CREATED', 'USER_DISABLED']));
     expect(await admin.fails(LOGS, { users: ['garbage'] })).toMatchObject({ reason: 'Invalid', message: 'invalid user IDs' });
+    // The sign-up code went to audited@example.com: EMAIL_SENT, found by the address filter.
+    const mail = await admin.ok(`{ auditLogs(emailAddresses: ["audited@example.com"]) { totalCount edges { node { activityType data } } } }`);
+    expect(mail.auditLogs.totalCount).toBe(1);
+    expect(mail.auditLogs.edges[0].node.activityType).toBe('EMAIL_SENT');
+    expect(mail.auditLogs.edges[0].node.data.payload).toMatchObject({ recipient: 'audited@example.com', type: 'verification' });
   });
 });

@@ -179,6 +179,11 @@ export const audit = {
   loginIdFailed(ctx: IdpContext, from: EventSource, loginId: string): Promise<void> {
     return recordEventNow(ctx, 'authentication.identity.login_id.failed', { login_id: loginId }, { from });
   },
+  /** A message "delivered" to the outbox: `email.sent` / `sms.sent`, found by the address filters. */
+  messageSent(ctx: IdpContext, from: EventSource, m: { channel: string; recipient: string; messageType: string; userId: string | null }): void {
+    const type = m.channel === 'sms' ? 'sms.sent' : m.channel === 'whatsapp' ? 'whatsapp.sent' : 'email.sent';
+    recordEvent(ctx, type, { sender: 'no-reply@authgear-sandbox.local', recipient: m.recipient, type: m.messageType }, { userId: m.userId, from, recipient: m.recipient });
+  },
   /** The user signed out (`user.signed_out`) with the sessions that ended. */
   signedOut(ctx: IdpContext, from: EventSource, userId: string, sessions: Record<string, unknown>[]): void {
     recordEvent(ctx, 'user.signed_out', { user: userModelById(ctx, userId), sessions }, { userId, from });

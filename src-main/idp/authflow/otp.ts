@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { ApiError } from '../errors';
 import { rfc3339 } from '../user/claims';
 import type { OutboxMessage } from '../store/repos/outbox';
+import { audit } from '../audit/record';
 
 /** Upstream's defaults (spec authflow.md 6.4, 10). */
 const COOLDOWN_SECONDS = 60;
@@ -162,6 +163,9 @@ export async function sendToOutbox(
     subject: subjects[m.purpose],
     bodyText: body,
   };
-  await ctx.store.db.write(() => ctx.store.outbox.insert(message));
+  await ctx.store.db.write(() => {
+    ctx.store.outbox.insert(message);
+    audit.messageSent(ctx, { triggeredBy: 'user' }, message);
+  });
   ctx.onOutbox?.(message);
 }

@@ -5,7 +5,7 @@ import type { OutboxMessage } from '../../store/repos/outbox';
 import { ApiError } from '../../errors';
 import { rawIdOf } from '../node-id';
 import { userNode, type UserNode } from '../views';
-import { recordEvent, userModel, sessionModel } from '../../audit/record';
+import { recordEvent, userModel, sessionModel, audit } from '../../audit/record';
 import { accountStateOf, transition, saveAccountState, isDisabledAt, type Transition } from '../../user/account-status';
 import { revokeIdpSession, revokeOfflineGrant } from '../../session/revoke';
 
@@ -79,6 +79,7 @@ export function changeAccountStatus(rc: AdminRequest, user: User, t: Transition)
 export function sendMessage(rc: AdminRequest, m: Omit<OutboxMessage, 'id' | 'createdAt'>): void {
   const message: OutboxMessage = { ...m, id: rc.ctx.random.uuid(), createdAt: rc.ctx.clock.nowMs() };
   rc.ctx.store.outbox.insert(message);
+  audit.messageSent(rc.ctx, rc.from, message);
   rc.afterCommit.push(() => rc.ctx.onOutbox?.(message));
 }
 
