@@ -4,7 +4,10 @@
  * same run (bare Node start, raw RS256 signing, raw bcrypt verification), because absolute figures
  * mean little across machines. Nothing here asserts speed; it reports.
  *
- *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20]
+ * The Admin API part seeds 100k users and reports latencies and writes per second.
+ *
+ *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20 --admin-users 100000]
+ *   npm run bench -- --only admin        (just the Admin API part)
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,9 +20,17 @@ import { coldStart } from './cold-start';
 import { refreshThroughput } from './refresh-throughput';
 import { passwordLogin } from './password-login';
 import { resolverThroughput } from './resolver-throughput';
+import { adminApiBench, adminApiRows } from './admin-api';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, users: { type: 'string', default: '20' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    users: { type: 'string', default: '20' },
+    'admin-users': { type: 'string', default: '100000' },
+    only: { type: 'string' },
+  },
 });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -29,8 +40,21 @@ function table(rows: [string, string, string][]): string {
   return rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2]}`.trimEnd()).join('\n');
 }
 
+async function adminOnly() {
+  const started = Date.now();
+  log('Admin API at scale...');
+  const admin = await adminApiBench({ users: Number(values['admin-users']), durationS: Number(values.duration) }, log);
+  const outDir = join(REPO_ROOT, 'bench', 'results');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'admin-latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, admin }, null, 2)}\n`);
+  console.log(`\nAuthgear Sandbox bench (Admin API) — ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${round((Date.now() - started) / 1000)} s\n`);
+  console.log(table([['metric', 'value', 'reference / note'], ...adminApiRows(admin)]));
+  console.log('\nwrote bench/results/admin-latest.json');
+}
+
 async function main() {
   installCleanupHandlers();
+  if (values.only === 'admin') return adminOnly();
   const started = Date.now();
   log('cold start (spawn → discovery 200)...');
   const cold = await coldStart(Number(values.runs), log);
@@ -40,6 +64,8 @@ async function main() {
   const login = await passwordLogin({ durationS: Number(values.duration), connections: Number(values.connections), users: Number(values.users) }, log);
   log('resolver (nginx auth_request) throughput...');
   const resolver = await resolverThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
+  log('Admin API at scale...');
+  const admin = await adminApiBench({ users: Number(values['admin-users']), durationS: Number(values.duration) }, log);
 
   const ms = (x: number) => `${round(x)} ms`;
   const x = (r: number) => `${round(r, 2)}×`;
@@ -76,6 +102,7 @@ async function main() {
     ['resolver, Bearer JWT', `${round(resolver.bearer.reqPerSec)} req/s`, `${x(resolver.bearerVsHello)} hello; p50 / p99 ${resolver.bearer.latencyP50Ms} / ${resolver.bearer.latencyP99Ms} ms`],
     ['resolver, session cookie', `${round(resolver.cookie.reqPerSec)} req/s`, `${x(resolver.cookieVsHello)} hello; p50 / p99 ${resolver.cookie.latencyP50Ms} / ${resolver.cookie.latencyP99Ms} ms`],
     ['resolver non-2xx / wrong', `${resolver.bearer.non2xx + resolver.cookie.non2xx} / ${resolver.bearer.wrong + resolver.cookie.wrong}`, `errors ${resolver.bearer.errors + resolver.cookie.errors}; IdP CPU ${resolver.bearer.idpCpuCores === null ? '?' : round(resolver.bearer.idpCpuCores, 2)} / ${resolver.cookie.idpCpuCores === null ? '?' : round(resolver.cookie.idpCpuCores, 2)} cores`],
+    ...adminApiRows(admin),
   ];
   const result = {
     date: new Date().toISOString(),
@@ -88,6 +115,7 @@ async function main() {
     refresh,
     login,
     resolver,
+    admin,
   };
   const outDir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });

@@ -1,7 +1,8 @@
 /**
- * Headless command line: `authgear-sandbox serve [--port N] [--host H] [--data DIR]` and
- * `authgear-sandbox rotate-key [--data DIR]`.
- * Prints one line with the issuer and the console URL once listening, like a notebook server.
+ * Headless command line: `authgear-sandbox serve [--port N] [--host H] [--data DIR]` prints one
+ * line with the issuer and the console URL once listening, like a notebook server;
+ * `authgear-sandbox admin-token [--data DIR] [--lifetime SECONDS]` prints an Admin API JWT and
+ * `authgear-sandbox rotate-key [--data DIR]` adds a token signing key.
  */
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
@@ -15,16 +16,23 @@ import { rotateSigningKey } from './idp/crypto/key-rotation';
 import { retentionSeconds } from './idp/crypto/signing-keys';
 import { createClock } from './idp/clock';
 import { createRandom } from './idp/random';
+import { mintAdminToken, DEFAULT_ADMIN_TOKEN_LIFETIME, MAX_ADMIN_TOKEN_LIFETIME } from './idp/adminapi/token';
 
 const USAGE = `Usage: authgear-sandbox serve [--port N] [--host H] [--data DIR]
+       authgear-sandbox admin-token [--data DIR] [--lifetime SECONDS]
        authgear-sandbox rotate-key [--data DIR]
 
-  serve       run the identity provider and its console
-  rotate-key  add a new token signing key to authgear.secrets.yaml (the old one stays published
-              while tokens it signed may live); for a running sandbox use its console API instead
+serve         run the identity provider
   --port N    port to listen on (default: the port of http.public_origin, else 3100; 0 = any free port)
   --host H    interface to bind (default 127.0.0.1)
   --data DIR  data directory (default: $AUTHGEAR_SANDBOX_DATA or ~/.authgear-sandbox)
+
+admin-token   print an Admin API token (a JWT signed with the project's admin-api.auth key),
+              whether or not a sandbox is running on DIR
+  --lifetime  seconds until it expires (default 300, at most 2592000)
+
+rotate-key    add a new token signing key to authgear.secrets.yaml (the old one stays published
+              while tokens it signed may live); for a running sandbox use its console API instead
 `;
 
 export function defaultDataDir(): string {
@@ -122,6 +130,35 @@ async function rotateKey(argv: string[]): Promise<void> {
   }
 }
 
+/** Signs a token from the secrets file alone: no server, no lock on the data directory. */
+async function adminToken(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, lifetime: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (e: any) {
+    fail(`${e.message}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const lifetime = values.lifetime === undefined ? DEFAULT_ADMIN_TOKEN_LIFETIME : Number(values.lifetime);
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ADMIN_TOKEN_LIFETIME) fail(`--lifetime must be a whole number of seconds from 1 to ${MAX_ADMIN_TOKEN_LIFETIME}, got ${values.lifetime}`);
+  const clock = createClock();
+  try {
+    const dataDir = values.data ?? defaultDataDir();
+    // A new data directory becomes a new project, as `serve` would make it.
+    await mkdir(dataDir, { recursive: true });
+    const config = await loadConfig(dataDir, { random: createRandom(), clock, defaultOrigin: 'http://localhost:3100' });
+    const minted = await mintAdminToken(config.secrets.adminApiKeys, config.app.id, clock.nowSec(), lifetime);
+    process.stdout.write(`${minted.token}\n`);
+  } catch (e: any) {
+    if (e instanceof ConfigError || e instanceof StartupError) fail(e.message);
+    if (e?.code === 'ENOENT' || e?.code === 'EACCES') fail(`cannot read the data directory: ${e.message}`);
+    fail(e.message);
+  }
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -129,6 +166,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       return serve(rest);
     case 'rotate-key':
       return rotateKey(rest);
+    case 'admin-token':
+      return adminToken(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -68,6 +68,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An Admin API request without a valid admin JWT (spec admin-api.md 2.3). Every cause gets the
+ * same 403 `Forbidden\n`; `reason` says which check failed, for logs and the console only.
+ */
+export class AdminApiAuthError extends Error {
+  constructor(readonly reason: string) {
+    super(`admin API authentication failed: ${reason}`);
+  }
+}
+
 /** A configuration file problem: names the field and why; ends start-up with exit code 1. */
 export class ConfigError extends Error {}
 

@@ -31,6 +31,9 @@ import { registerFlowWebsocket } from './authflow/websocket-route';
 import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
 import { keysApi } from './sandbox/keys-api';
+import { handleAdminGraphQL } from './adminapi/http';
+import { handlePresignImageUpload, handleImages, MAX_IMAGE_BYTES } from './adminapi/images';
+import { handleAdminToken, handleAdminApiKeys } from './sandbox/admin-api';
 
 
 export interface ServerOptions {
@@ -62,6 +65,10 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     },
   });
 
+  // The Admin API accepts a bare GraphQL document as the body.
+  app.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Picture uploads: the raw multipart body, parsed by the handler.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, firstValues(body as string)));
   // Unknown body types are read (within the limit) and ignored: handlers see no parameters.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
@@ -150,6 +157,14 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   const keys = keysApi(opts.dataDir);
   route(['GET'], '/_sandbox/api/keys', 'api', keys.list);
   route(['POST'], '/_sandbox/api/keys/rotate', 'api', keys.rotate);
+
+  // Admin API (spec admin-api.md); the bare /graphql path too, as self-hosted Authgear serves it.
+  route(['GET', 'POST'], '/_api/admin/graphql', 'api', handleAdminGraphQL);
+  route(['GET', 'POST'], '/graphql', 'api', handleAdminGraphQL);
+  route(['GET', 'POST'], '/_api/admin/images/upload', 'api', handlePresignImageUpload);
+  route(['GET', 'POST'], '/_images/*', 'api', handleImages, undefined, MAX_IMAGE_BYTES + 64 * 1024);
+  route(['POST'], '/_sandbox/api/admin-token', 'api', handleAdminToken);
+  route(['GET'], '/_sandbox/api/admin-api-keys', 'api', handleAdminApiKeys);
 
   // GET also answers HEAD (fastify exposes HEAD for GET routes).
   route(['GET'], '/_resolver/resolve', 'page', handleResolve);

@@ -6,10 +6,11 @@ import { suppressIdpSession } from '../oauth/authorize/request';
 import { resolveRequestSession } from '../session/resolve';
 import { finalAmr } from './amr';
 import { promoteUser } from './promote';
+import { audit, sourceOf } from '../audit/record';
 
 
 /** Sign-up: everything the flow collected is created in one durable write. */
-async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
+async function createUser(ctx: IdpContext, req: HttpRequest, state: FlowState): Promise<string> {
   const p = state.pending!;
   const now = ctx.clock.nowMs();
   const userId = ctx.random.uuid();
@@ -34,6 +35,7 @@ async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
       }),
     );
     if (p.recoveryCodes) ctx.store.recoveryCodes.replaceAll(userId, p.recoveryCodes, p.recoveryCodes.map(() => ctx.random.uuid()), now);
+    audit.userCreated(ctx, sourceOf(req, 'user', state.clientId), userId);
   });
   return userId;
 }
@@ -42,7 +44,15 @@ async function createUser(ctx: IdpContext, state: FlowState): Promise<string> {
 function setPassword(ctx: IdpContext, userId: string, hash: string): void {
   const now = ctx.clock.nowMs();
   const existing = ctx.store.authenticators.findPassword(userId, 'primary');
-  if (existing) ctx.store.authenticators.updatePasswordHash(existing.id, hash, now);
+  if (existing) {
+    ctx.store.authenticators.updatePasswordHash(existing.id, hash, now);
+    // A new password is no longer expired (Admin API setPasswordExpired).
+    if (existing.data.expire_after !== undefined) {
+      const { expire_after, ...data } = existing.data;
+      void expire_after;
+      ctx.store.authenticators.setData(existing.id, data, now);
+    }
+  }
   else ctx.store.authenticators.insert({ id: ctx.random.uuid(), userId, type: 'password', kind: 'primary', isDefault: false, passwordHash: hash, data: {}, createdAt: now, updatedAt: now });
 }
 
@@ -64,16 +74,21 @@ export async function finishFlow(ctx: IdpContext, req: HttpRequest, state: FlowS
     let idpSessionId: string | null = null;
     if (current.state === 'valid' && current.session.kind === 'idp' && current.user.id === userId) {
       idpSessionId = current.session.id;
-      await ctx.store.db.write(() => ctx.store.idpSessions.setAuthenticated(current.session.id, now, finalAmr(state)));
     }
+    await ctx.store.db.write(() => {
+      if (idpSessionId) ctx.store.idpSessions.setAuthenticated(idpSessionId, now, finalAmr(state));
+      audit.userAuthenticated(ctx, sourceOf(req, 'user', state.clientId), userId, idpSessionId, true);
+    });
     handoff = { userId, amr: finalAmr(state), authenticatedAt: now, idpSessionId };
   } else {
     const signup = state.type === 'signup' || state.type === 'promote';
-    const userId = state.type === 'promote' ? await promoteUser(ctx, state) : signup ? await createUser(ctx, state) : state.userId!;
+    const userId = state.type === 'promote' ? await promoteUser(ctx, state) : signup ? await createUser(ctx, req, state) : state.userId!;
     if (!signup) {
       await ctx.store.db.write(() => {
         if (state.newPasswordHash) setPassword(ctx, userId, state.newPasswordHash);
         ctx.store.users.setLastLogin(userId, now);
+        // Recorded with the sign-in it describes; the IdP session is made just after.
+        audit.userAuthenticated(ctx, sourceOf(req, 'user', state.clientId), userId, null);
       });
     }
     const suppress = oauth ? suppressIdpSession(oauth.params) : false;

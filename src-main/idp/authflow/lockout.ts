@@ -51,6 +51,23 @@ export class Lockout {
     }
   }
 
+  /** Live locks of a user: one without IP (per_user) or one per IP (per_user_per_ip). */
+  locksOf(ctx: IdpContext, userId: string): { ip: string | null; until: number }[] {
+    const now = ctx.clock.nowMs();
+    const out: { ip: string | null; until: number }[] = [];
+    for (const [key, r] of this.records) {
+      if (r.lockedUntil <= now) continue;
+      if (key === userId) out.push({ ip: null, until: r.lockedUntil });
+      else if (key.startsWith(`${userId}|`)) out.push({ ip: key.slice(userId.length + 1), until: r.lockedUntil });
+    }
+    return out;
+  }
+
+  /** Forgets every failure and lock of a user (Admin API resetAccountLockout). */
+  reset(userId: string): void {
+    for (const key of [...this.records.keys()]) if (key === userId || key.startsWith(`${userId}|`)) this.records.delete(key);
+  }
+
   succeed(ctx: IdpContext, userId: string, ip: string): void {
     const key = this.key(ctx, userId, ip);
     if (key) this.records.delete(key);

@@ -5,6 +5,7 @@ import { ApiError } from '../errors';
 import { rfc3339 } from '../user/claims';
 import type { OutboxMessage } from '../store/repos/outbox';
 import type { AppConfig, OtpLimitConfig } from '../config/types';
+import { audit } from '../audit/record';
 
 /** Upstream's defaults (spec authflow.md 6.4, 10). */
 const CODE_TTL: Record<'code' | 'link', number> = { code: 300, link: 1200 };
@@ -97,6 +98,21 @@ export class OtpStore {
   }
 
   /**
+   * A code minted by the Admin API (generateOOBOTPCode): replaces the pending code of the target
+   * without cooldowns, and is accepted by the matching step like a sent one.
+   */
+  mint(purpose: OtpPurpose, target: string, code: string): void {
+    this.codes.set(`${purpose}:${target}`, { code, form: 'code', used: false }, CODE_TTL.code);
+    this.failures.delete(`${purpose}:${target}`);
+  }
+
+  /** A link-form code minted outside a flow (Admin API sendResetPasswordMessage). */
+  mintLink(purpose: OtpPurpose, target: string, code: string): void {
+    this.codes.set(`${purpose}:${target}`, { code, form: 'link', used: false }, CODE_TTL.link);
+    this.links.set(`${purpose}:${code}`, target, CODE_TTL.link);
+  }
+
+  /**
    * Opening a login link approves the pending sign-in of its target; false when the link is
    * stale. The waiting page's WebSocket channel, if any, is returned to be told.
    */
@@ -163,7 +179,7 @@ export class OtpStore {
 }
 
 /** `test_mode.oob_otp`: a target matching a rule always gets the rule's fixed code. */
-function fixedCode(ctx: IdpContext, target: string): string | undefined {
+export function fixedCode(ctx: IdpContext, target: string): string | undefined {
   const t = ctx.config.app.test_mode.oob_otp;
   if (!t.enabled) return undefined;
   return t.rules.find((r) => r.regex.test(target))?.fixed_code;
@@ -202,6 +218,9 @@ export async function sendToOutbox(
     subject: m.channel === 'email' ? subjects[m.purpose] : null,
     bodyText: body,
   };
-  await ctx.store.db.write(() => ctx.store.outbox.insert(message));
+  await ctx.store.db.write(() => {
+    ctx.store.outbox.insert(message);
+    audit.messageSent(ctx, { triggeredBy: 'user' }, message);
+  });
   ctx.onOutbox?.(message);
 }

@@ -74,7 +74,7 @@ export async function promoteUser(ctx: IdpContext, state: FlowState): Promise<st
       }),
     );
     if (p.recoveryCodes) ctx.store.recoveryCodes.replaceAll(user.id, p.recoveryCodes, p.recoveryCodes.map(() => ctx.random.uuid()), now);
-    ctx.store.identities.delete(anonymous.id);
+    ctx.store.identities.delete(anonymous);
   });
   return user.id;
 }

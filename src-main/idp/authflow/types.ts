@@ -95,7 +95,7 @@ export interface FlowState {
   amr: string[];
   usedAuthenticators: string[];
   /** Set when the password used to sign in must be changed before finishing. */
-  passwordChangeReason?: 'policy';
+  passwordChangeReason?: 'policy' | 'expiry';
   /** Hash of a password to set when the flow finishes (reset, or change after sign-in). */
   newPasswordHash?: string;
   authenticatedAt?: number;

@@ -1,6 +1,7 @@
 import type { HttpResult } from './types';
 import { json, text } from './types';
-import { ApiError, OAuthError } from '../errors';
+import { AdminApiAuthError, ApiError, OAuthError } from '../errors';
+import { adminApiHeaders } from '../adminapi/headers';
 import { tokenError } from '../oauth/token/response';
 
 /** Which error envelope a route answers in (spec oidc.md 1.4). */
@@ -12,6 +13,7 @@ const MESSAGES: Record<number, string> = { 403: 'forbidden', 404: 'not found', 4
 
 /** Maps an error to the envelope of its surface; nothing else builds error bodies. */
 export function errorResult(surface: Surface, e: unknown): HttpResult {
+  if (e instanceof AdminApiAuthError) return text(403, 'Forbidden\n', adminApiHeaders());
   if (e instanceof ApiError) return json(e.status, e.toJSON(), NO_STORE);
   if (e instanceof OAuthError) return tokenError(e);
   const status = (e as { statusCode?: number }).statusCode;

@@ -9,13 +9,16 @@ import { verifyIdTokenHint } from './authorize/id-token-hint';
 import { decodeSid } from './sid';
 import { isFirstParty } from './clients';
 import { deliver } from './response-mode';
+import { audit, sessionModel, sourceOf } from '../audit/record';
 
 const STASH_TTL = 300;
 const MAX_PARAM_LENGTH = 8192;
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'ui_locales'];
 
-/** Ends `session` with its cascade (spec 9.6). Call inside `db.write`. */
-export function logOut(ctx: IdpContext, session: ResolvedSession): void {
+/** Ends `session` with its cascade (spec 9.6) and records `user.signed_out`. Call inside `db.write`. */
+export function logOut(ctx: IdpContext, session: ResolvedSession, req: HttpRequest): void {
+  const ended = session.kind === 'idp' ? sessionModel({ kind: 'idp', session: session.idpSession }) : sessionModel({ kind: 'offline_grant', session: session.offlineGrant });
+  audit.signedOut(ctx, sourceOf(req, 'user', session.kind === 'offline_grant' ? session.offlineGrant.clientId : null), session.userId, [ended]);
   if (session.kind === 'idp') revokeIdpSession(ctx, session.id);
   else revokeOfflineGrant(ctx, session.id);
 }
@@ -70,7 +73,7 @@ export async function handleEndSession(ctx: IdpContext, req: HttpRequest): Promi
     }
     if (direct) {
       const s = session;
-      await ctx.store.db.write(() => logOut(ctx, s));
+      await ctx.store.db.write(() => logOut(ctx, s, req));
       cookies.push(...clearSessionCookies(ctx));
       session = undefined;
     }

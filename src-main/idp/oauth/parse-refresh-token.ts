@@ -1,3 +1,4 @@
+import { isUserDisabled } from '../user/account-status';
 import type { IdpContext } from '../context';
 import { findClient } from '../context';
 import type { OfflineGrant, RefreshToken } from '../store/repos/offline-grants';
@@ -28,6 +29,6 @@ export function parseRefreshToken(ctx: IdpContext, token: string): ParsedRefresh
   if (!refreshToken || !findClient(ctx, refreshToken.clientId)) return undefined;
   const authorization = ctx.store.authorizations.get(refreshToken.authorizationId);
   const user = ctx.store.users.get(grant.userId);
-  if (!authorization || !user || user.isDisabled) return undefined;
+  if (!authorization || !user || isUserDisabled(ctx.store, user, ctx.clock.nowMs())) return undefined;
   return { grant, refreshToken, authorization, user };
 }

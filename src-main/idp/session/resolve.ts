@@ -7,6 +7,7 @@ import { sha256Hex } from '../random';
 import { idpSessionAlive, offlineGrantAlive } from './expiry';
 import { cookieName } from './cookies';
 import { FULL_ACCESS } from '../oauth/scopes';
+import { isUserDisabled } from '../user/account-status';
 
 /** A session a request carries, after every check of spec 9.4/9.5 passed. */
 export type ResolvedSession =
@@ -149,7 +150,7 @@ export async function resolveRequestSession(ctx: IdpContext, cred: Credentials):
   if (!presented) return { state: 'none' };
   if (!session) return { state: 'invalid' };
   const user = ctx.store.users.get(session.userId);
-  if (!user || user.isDisabled) return { state: 'invalid' };
+  if (!user || isUserDisabled(ctx.store, user, ctx.clock.nowMs())) return { state: 'invalid' };
   // An IdP session acts as if it held full-access + pre-authenticated-url (spec 7.7).
   const scopes = session.accessGrant ? session.accessGrant.scopes : session.kind === 'idp' ? 'all' : session.refreshToken.scopes;
   return { state: 'valid', session, user, scopes };

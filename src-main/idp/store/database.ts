@@ -75,8 +75,8 @@ export class Database {
       throw new StartupError(`${this.path} was written by a newer Authgear Sandbox (schema ${newest} > ${known})`);
     }
     let count = 0;
-    // By version, not by array order: branches append their migrations independently, and a
-    // database may lack a lower version than one it has (gaps are filled in ascending order).
+    // Versions may have gaps (numbers reserved by branches merged later): run every one not yet
+    // applied, lowest first, whatever the order of the list.
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       this.transaction(() => {

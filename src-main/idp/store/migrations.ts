@@ -207,4 +207,115 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE offline_grant ADD COLUMN identity_id TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'admin API: account status, roles and groups, audit log, user search terms',
+    sql: `
+      CREATE TABLE user_account_status (
+        user_id TEXT PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,
+        temporarily_disabled_from INTEGER,
+        temporarily_disabled_until INTEGER,
+        account_valid_from INTEGER,
+        account_valid_until INTEGER,
+        delete_at INTEGER,
+        delete_reason TEXT,
+        is_deactivated INTEGER NOT NULL DEFAULT 0,
+        anonymize_at INTEGER,
+        is_anonymized INTEGER NOT NULL DEFAULT 0,
+        anonymized_at INTEGER,
+        mfa_grace_period_end_at INTEGER
+      );
+
+      CREATE TABLE rbac_role (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        name TEXT,
+        description TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX rbac_role_key ON rbac_role (key);
+
+      CREATE TABLE rbac_group (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        name TEXT,
+        description TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX rbac_group_key ON rbac_group (key);
+
+      CREATE TABLE rbac_user_role (
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        role_id TEXT NOT NULL REFERENCES rbac_role (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, role_id)
+      );
+      CREATE INDEX rbac_user_role_role ON rbac_user_role (role_id, user_id);
+
+      CREATE TABLE rbac_user_group (
+        user_id TEXT NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+        group_id TEXT NOT NULL REFERENCES rbac_group (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, group_id)
+      );
+      CREATE INDEX rbac_user_group_group ON rbac_user_group (group_id, user_id);
+
+      CREATE TABLE rbac_group_role (
+        group_id TEXT NOT NULL REFERENCES rbac_group (id) ON DELETE CASCADE,
+        role_id TEXT NOT NULL REFERENCES rbac_role (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (group_id, role_id)
+      );
+      CREATE INDEX rbac_group_role_role ON rbac_group_role (role_id, group_id);
+
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        activity_type TEXT NOT NULL,
+        user_id TEXT,
+        ip_address TEXT,
+        user_agent TEXT,
+        client_id TEXT,
+        recipient TEXT,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_created ON audit_log (created_at, seq);
+      CREATE INDEX audit_log_user ON audit_log (user_id, created_at);
+      CREATE INDEX audit_log_recipient ON audit_log (recipient, created_at);
+
+      -- What the users query matches a keyword against, lower-cased, one row per term and user
+      -- (kind 1: exact or prefix, 2: exact only, 3: a word of a name or address). The table is
+      -- its own index; rows are replaced by difference when a user or identity is written, and
+      -- rows of a deleted user are harmless (searches join the user table).
+      CREATE TABLE user_search_term (
+        term TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        PRIMARY KEY (term, user_id)
+      ) WITHOUT ROWID;
+
+      CREATE INDEX user_last_login ON user (last_login_at, id);
+      CREATE INDEX access_grant_user ON access_grant (user_id);
+
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 7,
+    name: 'admin API: uploaded profile pictures',
+    sql: `
+      CREATE TABLE image_file (
+        app_id TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (app_id, object_id)
+      );
+    `,
+  },
 ];

@@ -12,6 +12,11 @@ import { RecoveryCodeRepo } from './repos/recovery-codes';
 import { DeviceTokenRepo } from './repos/device-tokens';
 import { AppSessionRepo } from './repos/app-sessions';
 import { IdentityKeyRepo } from './repos/identity-keys';
+import { AccountStatusRepo } from './repos/account-status';
+import { RbacRepo } from './repos/rbac';
+import { AuditLogRepo } from './repos/audit-log';
+import { UserSearchRepo } from './repos/user-search';
+import { ImageRepo } from './repos/images';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -29,14 +34,20 @@ export interface Store {
   deviceTokens: DeviceTokenRepo;
   appSessions: AppSessionRepo;
   identityKeys: IdentityKeyRepo;
+  accountStatus: AccountStatusRepo;
+  rbac: RbacRepo;
+  auditLog: AuditLogRepo;
+  userSearch: UserSearchRepo;
+  images: ImageRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
   const db = await Database.open(path);
-  return {
+  const userSearch = new UserSearchRepo(db);
+  const store: Store = {
     db,
-    users: new UserRepo(db),
-    identities: new IdentityRepo(db),
+    users: new UserRepo(db, userSearch),
+    identities: new IdentityRepo(db, userSearch),
     authenticators: new AuthenticatorRepo(db),
     verifiedClaims: new VerifiedClaimRepo(db),
     idpSessions: new IdpSessionRepo(db),
@@ -48,5 +59,21 @@ export async function openStore(path: string): Promise<Store> {
     deviceTokens: new DeviceTokenRepo(db),
     appSessions: new AppSessionRepo(db),
     identityKeys: new IdentityKeyRepo(db),
+    accountStatus: new AccountStatusRepo(db),
+    rbac: new RbacRepo(db),
+    auditLog: new AuditLogRepo(db),
+    userSearch,
+    images: new ImageRepo(db),
   };
+  await buildSearchTermsOnce(store);
+  return store;
+}
+
+/** Users written before the search terms existed (an older database) get theirs once. */
+async function buildSearchTermsOnce(store: Store): Promise<void> {
+  if (store.userSearch.getMeta('user_search_terms') === '1') return;
+  await store.db.write(() => {
+    for (const u of store.db.all<{ id: string }>('SELECT id FROM user')) store.userSearch.apply(u.id, [], store.userSearch.termsOf(u.id));
+    store.userSearch.setMeta('user_search_terms', '1');
+  });
 }

@@ -12,7 +12,8 @@ export function userStatusClaims(ctx: IdpContext, user: User): Record<string, un
     [`${CLAIM}is_anonymous`]: identities.some((i) => i.type === 'anonymous'),
     [`${CLAIM}is_verified`]: isVerified(identities.map((i) => i.claims), verified),
     [`${CLAIM}can_reauthenticate`]: authenticators.length > 0,
-    [`${CLAIM}roles`]: [] as string[],
+    // Effective roles: direct ones and those of the user's groups (spec admin-api.md 7).
+    [`${CLAIM}roles`]: ctx.store.rbac.effectiveRolesOfUser(user.id).map((r) => r.key),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Login ID checks and normalisation, as upstream does for e-mail login IDs by default. */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhone, isValidE164Phone } from './phone';
 
 // Deliberately plain: local@domain with a dot-free-or-dotted domain, no spaces.
 const EMAIL = /^[^\s@\p{Cc}\p{Cf}\uFFFD]+@[^\s@\p{Cc}\p{Cf}\uFFFD]+$/u;
@@ -25,28 +25,18 @@ export function isValidEmail(raw: string): boolean {
   return v.length <= 320 && EMAIL.test(v) && !v.endsWith('.') && !v.split('@')[1].startsWith('.');
 }
 
-// Phone login IDs are typed in E.164 ("+" then digits; spaces and dashes tolerated), as upstream.
-const E164_INPUT = /^ *\+[0-9 -]*$/;
-
-function parsePhone(raw: string) {
-  return E164_INPUT.test(raw) ? parsePhoneNumberFromString(raw) : undefined;
-}
-
 /** A phone login ID in E.164 when it parses as a possible number, else the trimmed input. */
 export function normalizePhone(raw: string): string {
   const n = parsePhone(raw);
-  return n?.isPossible() ? n.number : raw.trim();
+  return n?.possible ? n.e164 : raw.trim();
 }
 
 /** Sign-up accepts a possible and valid number, written exactly in E.164. */
-export function isValidPhone(raw: string): boolean {
-  const n = parsePhone(raw);
-  return Boolean(n?.isPossible() && n.isValid() && n.number === raw);
-}
+export const isValidPhone = isValidE164Phone;
 
 /** Splits an E.164 number into its calling code and national number (for masking). */
 export function phoneParts(e164: string): { callingCode: string; national: string } | undefined {
-  const n = parsePhoneNumberFromString(e164);
+  const n = parsePhone(e164);
   return n ? { callingCode: n.countryCallingCode, national: n.nationalNumber } : undefined;
 }
 

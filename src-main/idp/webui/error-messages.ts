@@ -11,6 +11,11 @@ export function errorMessages(t: Translate, e: unknown): string[] {
     case 'UserNotFound':
       return [t('error.user-not-found')];
     case 'DisabledUser':
+    case 'AnonymizedUser':
+    case 'UserOutsideValidPeriod':
+    case 'ScheduledDeletionByAdmin':
+    case 'ScheduledDeletionByEndUser':
+    case 'ScheduledAnonymizationByAdmin':
       return [t('error.disabled')];
     case 'InvariantViolated':
       return [(e.info?.cause as { kind?: string } | undefined)?.kind === 'DuplicatedIdentity' ? t('error.duplicated') : t('error.generic')];

@@ -24,7 +24,7 @@ export async function handleLogoutPost(ctx: IdpContext, req: HttpRequest): Promi
   const r = await resolveRequestSession(ctx, { cookies: req.cookies, ip: req.ip });
   if (r.state === 'valid') {
     const session = r.session;
-    await ctx.store.db.write(() => logOut(ctx, session));
+    await ctx.store.db.write(() => logOut(ctx, session, req));
   }
   // The app session cookie of `open(Page.Settings)` goes too: its grant is revoked above.
   return redirect(sameOrigin(ctx, form.redirect_uri, '/'), 302, [...clearSessionCookies(ctx), clearCookie(ctx, 'app_session')]);

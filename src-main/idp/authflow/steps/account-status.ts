@@ -1,6 +1,7 @@
 import { ApiError } from '../../errors';
 import type { StepHandler } from './step';
 import { DONE } from './step';
+import { accountStateOf, accountStatusError } from '../../user/account-status';
 
 const never = (): never => {
   throw new Error('this step never waits for input');
@@ -11,7 +12,9 @@ export const checkAccountStatus: StepHandler = {
   enter(env) {
     const user = env.ctx.store.users.get(env.state.userId!);
     if (!user) throw new ApiError('NotFound', 'UserNotFound', 'user not found');
-    if (user.isDisabled) throw new ApiError('Forbidden', 'DisabledUser', 'user is disabled', { reason: user.disableReason });
+    // Disabled (also temporarily), outside its valid period, scheduled for deletion, anonymized.
+    const blocked = accountStatusError(accountStateOf(env.ctx.store, user), env.ctx.clock.nowMs());
+    if (blocked) throw blocked;
     return 'done';
   },
   action: never,

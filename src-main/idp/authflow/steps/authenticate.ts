@@ -10,6 +10,7 @@ import { deviceTokenEnabled, inspectDeviceToken, createDeviceToken } from '../de
 import type { StepHandler, StepEnv, Reaction } from './step';
 import { objectSchema, WAIT } from './step';
 import { beginOtp, channelsFor, verifyOtpData, OTP_INPUT_SCHEMA, reactOtp, selectChannelData, selectChannelSchema, reactSelectChannel } from './otp-stage';
+import { audit, sourceOf } from '../../audit/record';
 
 interface Option {
   authentication: string;
@@ -90,6 +91,10 @@ const AUTHENTICATION_TYPE: Record<string, string> = { primary_oob_otp_email: 'oo
 
 /** Wrong credentials: counted for lockout (which may answer AccountLockout instead). */
 function wrong(env: StepEnv, authentication: string, type: string): ApiError {
+  const stage = authentication.startsWith('primary_') ? 'primary' : 'secondary';
+  const failed = authentication === 'recovery_code' ? 'recovery_code' : authentication.replace(/^(primary|secondary)_/, '');
+  // Recorded even when the attempt below locks the account; the write needs no await to be seen.
+  audit.authenticationFailed(env.ctx, sourceOf(env.req, 'user', env.state.clientId), env.state.userId!, stage, failed).catch(() => {});
   env.ctx.ephemeral.lockout.fail(env.ctx, env.state.userId!, env.req.ip, LOCKOUT_METHOD[authentication]);
   return new ApiError('Unauthorized', 'InvalidCredentials', 'invalid credentials', { AuthenticationType: type });
 }
@@ -152,8 +157,10 @@ export const authenticate: StepHandler = {
       const authenticator = ctx.store.authenticators.findPassword(state.userId!, 'primary');
       const ok = authenticator?.passwordHash ? await verifyPassword(String(input.password), authenticator.passwordHash) : false;
       if (!ok) throw wrong(env, option.authentication, 'password');
-      // A password that no longer meets the policy must be changed (change_password step).
+      // A password that no longer meets the policy, or that an admin marked expired, must be changed (change_password step).
       if (checkPasswordPolicy(ctx.config.app.authenticator.password.policy, String(input.password)).length) state.passwordChangeReason = 'policy';
+      const expireAfter = authenticator?.data.expire_after;
+      if (typeof expireAfter === 'number' && expireAfter <= ctx.clock.nowMs()) state.passwordChangeReason = 'expiry';
       await succeed(env, option.authentication, input.request_device_token);
       return { done: true, branch };
     }

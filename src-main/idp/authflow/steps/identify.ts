@@ -4,6 +4,7 @@ import { isReservedUsername } from '../../user/reserved-usernames';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema } from './step';
 import { startPromotion } from '../promote';
+import { audit, sourceOf } from '../../audit/record';
 
 function options(env: StepEnv) {
   return (env.step.one_of ?? []).filter((b) => b.identification);
@@ -87,6 +88,7 @@ export const identify: StepHandler = {
         state.recovery = { loginId, userId: identity?.userId };
         return { done: true, branch };
       default:
+        if (!identity) audit.loginIdFailed(ctx, sourceOf(env.req, 'user', state.clientId), raw).catch(() => {});
         if (!identity) throw new ApiError('NotFound', 'UserNotFound', 'user not found', { IdentityTypeIncoming: 'login_id', LoginIDTypeIncoming: type });
         state.userId = identity.userId;
         return { done: true, branch };

@@ -1,3 +1,4 @@
+import { isUserDisabled } from '../../user/account-status';
 import type { JWK } from 'jose';
 import type { IdpContext } from '../../context';
 import type { OAuthClientConfig } from '../../config/types';
@@ -46,7 +47,7 @@ export async function anonymousRequestGrant(ctx: IdpContext, client: OAuthClient
   const { userId } = await anonymousUserOfRequest(ctx, p.jwt);
   const user = ctx.store.users.get(userId);
   if (!user) throw invalidCredentials();
-  if (user.isDisabled) throw new OAuthError('invalid_request', 'user is disabled');
+  if (isUserDisabled(ctx.store, user, ctx.clock.nowMs())) throw new OAuthError('invalid_request', 'user is disabled');
   const authz = await ctx.store.db.write(() => grantAuthorization(ctx, client.client_id, userId, SCOPES));
   const issued = await issueWithOfflineGrant(ctx, {
     client,

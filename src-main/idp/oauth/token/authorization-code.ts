@@ -1,4 +1,5 @@
 import type { IdpContext } from '../../context';
+import { isUserDisabled } from '../../user/account-status';
 import type { OAuthClientConfig } from '../../config/types';
 import type { HttpRequest } from '../../http/types';
 import { OAuthError } from '../../errors';
@@ -36,7 +37,7 @@ export async function authorizationCodeGrant(ctx: IdpContext, client: OAuthClien
   if (requiresSecret(client)) verifyClientSecret(ctx, client, p.client_secret);
   const authz = ctx.store.authorizations.get(code.authorizationId);
   const user = ctx.store.users.get(code.userId);
-  if (!authz || !user || user.isDisabled) throw invalidCode();
+  if (!authz || !user || isUserDisabled(ctx.store, user, ctx.clock.nowMs())) throw invalidCode();
 
   // Claimed before the first await: a concurrent exchange of the same code is a replay.
   code.redeemed = 'pending';

@@ -1,3 +1,4 @@
+import { isUserDisabled } from '../../user/account-status';
 import type { JWK } from 'jose';
 import type { IdpContext } from '../../context';
 import type { OAuthClientConfig } from '../../config/types';
@@ -74,7 +75,7 @@ async function authenticate(ctx: IdpContext, client: OAuthClientConfig, p: Recor
   if (!key?.jwk || !identity || !(await verifyRequestJwt(p.jwt, key.jwk as JWK, now))) throw invalidCredentials();
   const user = ctx.store.users.get(identity.userId);
   if (!user) throw invalidCredentials();
-  if (user.isDisabled) throw new OAuthError('invalid_request', 'user is disabled');
+  if (isUserDisabled(ctx.store, user, ctx.clock.nowMs())) throw new OAuthError('invalid_request', 'user is disabled');
 
   let scopes = DEFAULT_SCOPES;
   const requested = parseScope(p.scope);

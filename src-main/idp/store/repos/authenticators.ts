@@ -43,6 +43,19 @@ export class AuthenticatorRepo {
     return r && toAuthenticator(r);
   }
 
+  get(id: string): Authenticator | undefined {
+    const r = this.db.get('SELECT * FROM authenticator WHERE id = ?', [id]);
+    return r && toAuthenticator(r);
+  }
+
+  delete(id: string): void {
+    this.db.run('DELETE FROM authenticator WHERE id = ?', [id]);
+  }
+
+  setData(id: string, data: Record<string, unknown>, at: number): void {
+    this.db.run('UPDATE authenticator SET data = ?, updated_at = ? WHERE id = ?', [JSON.stringify(data), at, id]);
+  }
+
   updatePasswordHash(id: string, hash: string, at: number): void {
     this.db.run('UPDATE authenticator SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, at, id]);
   }

@@ -32,6 +32,14 @@ export class AuthorizationRepo {
     return r && toAuthz(r);
   }
 
+  listByUser(userId: string): OAuthAuthorization[] {
+    return this.db.all('SELECT * FROM oauth_authorization WHERE user_id = ? ORDER BY created_at, id', [userId]).map(toAuthz);
+  }
+
+  delete(id: string): void {
+    this.db.run('DELETE FROM oauth_authorization WHERE id = ?', [id]);
+  }
+
   insert(a: OAuthAuthorization): void {
     this.db.run(
       'INSERT INTO oauth_authorization (id, client_id, user_id, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',

@@ -1,4 +1,5 @@
 import type { Database } from '../database';
+import type { UserSearchRepo } from './user-search';
 
 export interface Identity {
   id: string;
@@ -28,13 +29,49 @@ const toIdentity = (r: any): Identity => ({
 });
 
 export class IdentityRepo {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly search?: UserSearchRepo,
+  ) {}
 
   insert(i: Identity): void {
-    this.db.run(
+    this.tracked(i.userId, () => this.db.run(
       'INSERT INTO identity (id, user_id, type, login_id_key, login_id_type, login_id, original_login_id, claims, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [i.id, i.userId, i.type, i.loginIdKey, i.loginIdType, i.loginId, i.originalLoginId, JSON.stringify(i.claims), i.createdAt, i.updatedAt],
-    );
+    ));
+  }
+
+  /** Keeps the user's search terms in step with a write (when the store maintains them). */
+  private tracked(userId: string, write: () => void): void {
+    if (this.search) this.search.track(userId, write);
+    else write();
+  }
+
+  get(id: string): Identity | undefined {
+    const r = this.db.get('SELECT * FROM identity WHERE id = ?', [id]);
+    return r && toIdentity(r);
+  }
+
+  /** Changes the login ID (and claims) of an identity. */
+  update(i: Identity): void {
+    this.tracked(i.userId, () => this.db.run('UPDATE identity SET login_id_key = ?, login_id_type = ?, login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [
+      i.loginIdKey,
+      i.loginIdType,
+      i.loginId,
+      i.originalLoginId,
+      JSON.stringify(i.claims),
+      i.updatedAt,
+      i.id,
+    ]));
+  }
+
+  delete(i: Pick<Identity, 'id' | 'userId'>): void {
+    this.tracked(i.userId, () => this.db.run('DELETE FROM identity WHERE id = ?', [i.id]));
+  }
+
+  /** Identities holding a claim value (login IDs and OAuth profiles), e.g. every `email` = x. */
+  listByClaim(name: string, value: string): Identity[] {
+    return this.db.all('SELECT * FROM identity WHERE json_extract(claims, ?) = ? ORDER BY created_at, id', [`$.${name}`, value]).map(toIdentity);
   }
 
   findByLoginId(key: string, normalized: string): Identity | undefined {
@@ -47,17 +84,11 @@ export class IdentityRepo {
     return this.db.all('SELECT * FROM identity WHERE user_id = ? ORDER BY created_at, id', [userId]).map(toIdentity);
   }
 
-  get(id: string): Identity | undefined {
-    const r = this.db.get('SELECT * FROM identity WHERE id = ?', [id]);
-    return r && toIdentity(r);
-  }
-
-  delete(id: string): void {
-    this.db.run('DELETE FROM identity WHERE id = ?', [id]);
-  }
-
   /** Replaces a login ID identity's value (settings: change e-mail / username). */
   updateLoginId(id: string, loginId: string, originalLoginId: string, claims: Record<string, unknown>, at: number): void {
-    this.db.run('UPDATE identity SET login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [loginId, originalLoginId, JSON.stringify(claims), at, id]);
+    const userId = this.db.get<{ user_id: string }>('SELECT user_id FROM identity WHERE id = ?', [id])?.user_id;
+    const write = () => this.db.run('UPDATE identity SET login_id = ?, original_login_id = ?, claims = ?, updated_at = ? WHERE id = ?', [loginId, originalLoginId, JSON.stringify(claims), at, id]);
+    if (userId) this.tracked(userId, write);
+    else write();
   }
 }
