@@ -4,6 +4,7 @@ import { computed, readonly, ref, shallowRef, type Component } from 'vue'
 import OverviewView from './views/Overview.vue'
 import OutboxView from './views/Outbox.vue'
 import TokensView from './views/Tokens.vue'
+import ResolverView from './views/Resolver.vue'
 
 export interface Route {
   path: string
@@ -18,7 +19,7 @@ export const routes: readonly Route[] = [
   { path: '/import', label: 'Import', component: null },
   { path: '/export', label: 'Export', component: null },
   { path: '/tokens', label: 'Tokens', component: TokensView },
-  { path: '/resolver', label: 'Resolver', component: null },
+  { path: '/resolver', label: 'Resolver', component: ResolverView },
   { path: '/outbox', label: 'Outbox', component: OutboxView },
   { path: '/clients', label: 'Clients', component: null },
   { path: '/request-log', label: 'Request log', component: null },
