@@ -5,6 +5,7 @@ import OverviewView from './views/Overview.vue'
 import OutboxView from './views/Outbox.vue'
 import TokensView from './views/Tokens.vue'
 import ResolverView from './views/Resolver.vue'
+import ClockView from './views/Clock.vue'
 
 export interface Route {
   path: string
@@ -23,7 +24,7 @@ export const routes: readonly Route[] = [
   { path: '/outbox', label: 'Outbox', component: OutboxView },
   { path: '/clients', label: 'Clients', component: null },
   { path: '/request-log', label: 'Request log', component: null },
-  { path: '/clock', label: 'Clock', component: null },
+  { path: '/clock', label: 'Clock', component: ClockView },
 ]
 
 const fallback = routes[0]!
