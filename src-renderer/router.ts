@@ -7,6 +7,7 @@ import TokensView from './views/Tokens.vue'
 import ResolverView from './views/Resolver.vue'
 import ClockView from './views/Clock.vue'
 import RequestLogView from './views/RequestLog.vue'
+import ClientsView from './views/Clients.vue'
 
 export interface Route {
   path: string
@@ -23,7 +24,7 @@ export const routes: readonly Route[] = [
   { path: '/tokens', label: 'Tokens', component: TokensView },
   { path: '/resolver', label: 'Resolver', component: ResolverView },
   { path: '/outbox', label: 'Outbox', component: OutboxView },
-  { path: '/clients', label: 'Clients', component: null },
+  { path: '/clients', label: 'Clients', component: ClientsView },
   { path: '/request-log', label: 'Request log', component: RequestLogView },
   { path: '/clock', label: 'Clock', component: ClockView },
 ]
