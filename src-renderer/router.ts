@@ -1,8 +1,13 @@
 // A deliberately tiny hash router: the console is one static page served under /_sandbox/, so
 // `#/path` needs no server support. Entries without a component are shown as "coming soon".
-import { computed, readonly, ref, type Component } from 'vue'
+import { computed, readonly, ref, shallowRef, type Component } from 'vue'
 import OverviewView from './views/Overview.vue'
 import OutboxView from './views/Outbox.vue'
+import TokensView from './views/Tokens.vue'
+import ResolverView from './views/Resolver.vue'
+import ClockView from './views/Clock.vue'
+import RequestLogView from './views/RequestLog.vue'
+import ClientsView from './views/Clients.vue'
 
 export interface Route {
   path: string
@@ -16,25 +21,38 @@ export const routes: readonly Route[] = [
   { path: '/graphiql', label: 'GraphiQL', component: null },
   { path: '/import', label: 'Import', component: null },
   { path: '/export', label: 'Export', component: null },
-  { path: '/tokens', label: 'Tokens', component: null },
-  { path: '/resolver', label: 'Resolver', component: null },
+  { path: '/tokens', label: 'Tokens', component: TokensView },
+  { path: '/resolver', label: 'Resolver', component: ResolverView },
   { path: '/outbox', label: 'Outbox', component: OutboxView },
-  { path: '/clients', label: 'Clients', component: null },
-  { path: '/request-log', label: 'Request log', component: null },
-  { path: '/clock', label: 'Clock', component: null },
+  { path: '/clients', label: 'Clients', component: ClientsView },
+  { path: '/request-log', label: 'Request log', component: RequestLogView },
+  { path: '/clock', label: 'Clock', component: ClockView },
 ]
 
 const fallback = routes[0]!
 
-function pathFromHash(hash: string): string {
-  const path = hash.replace(/^#/, '')
-  return path.startsWith('/') ? path : '/'
+/** `#/tokens?token=...` → path `/tokens` and its query. */
+function parseHash(hash: string): { path: string; query: URLSearchParams } {
+  const target = hash.replace(/^#/, '')
+  const q = target.indexOf('?')
+  const path = q < 0 ? target : target.slice(0, q)
+  return { path: path.startsWith('/') ? path : '/', query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) }
 }
 
-const currentPath = ref(pathFromHash(window.location.hash))
+const initial = parseHash(window.location.hash)
+const currentPath = ref(initial.path)
+const currentQuery = shallowRef(initial.query)
 window.addEventListener('hashchange', () => {
-  currentPath.value = pathFromHash(window.location.hash)
+  const parsed = parseHash(window.location.hash)
+  currentPath.value = parsed.path
+  currentQuery.value = parsed.query
 })
+
+/** Drops the query from the address bar (e.g. a token passed in it), keeping the view. */
+function clearQuery(): void {
+  currentQuery.value = new URLSearchParams()
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}#${currentPath.value}`)
+}
 
 const currentRoute = computed(
   () => routes.find((r) => r.component !== null && r.path === currentPath.value) ?? fallback,
@@ -44,6 +62,8 @@ export function useRouter() {
   return {
     path: readonly(currentPath),
     route: currentRoute,
+    query: readonly(currentQuery),
     href: (path: string) => `#${path}`,
+    clearQuery,
   }
 }

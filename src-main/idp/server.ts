@@ -34,6 +34,11 @@ import { keysApi } from './sandbox/keys-api';
 import { handleAdminGraphQL } from './adminapi/http';
 import { handlePresignImageUpload, handleImages, MAX_IMAGE_BYTES } from './adminapi/images';
 import { handleAdminToken, handleAdminApiKeys } from './sandbox/admin-api';
+import { handleSandboxResolve } from './sandbox/resolve-api';
+import { handleFetchJwks } from './sandbox/jwks-fetch-api';
+import { getClock, moveClock, resetClock } from './sandbox/clock-api';
+import { RequestLog, registerRequestLog, requestLogApi, noteResult, noteRejection } from './sandbox/request-log';
+import { clientsApi } from './sandbox/clients-api';
 
 
 export interface ServerOptions {
@@ -77,11 +82,15 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   // (e.g. the Host check) still gets its socket closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
 
+  const requestLog = new RequestLog();
+  registerRequestLog(app, ctx, requestLog);
+
   app.addHook('onRequest', async (req, reply) => {
     // Exactly one Host naming this server (DNS rebinding), and an origin-form target.
     const hosts = req.raw.rawHeaders.filter((_, i) => i % 2 === 0 && req.raw.rawHeaders[i].toLowerCase() === 'host').length;
     const host = req.headers.host ?? '';
     if (hosts !== 1 || !opts.allowedHosts.has(host.toLowerCase())) {
+      noteRejection(req.raw, { error: 'invalid Host header', description: host.slice(0, 100) });
       return send(reply, text(400, `invalid Host header: ${host.slice(0, 100)}\n`));
     }
     if (!req.raw.url?.startsWith('/')) return send(reply, text(400, 'malformed request\n'));
@@ -113,6 +122,7 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
         }
         const cache = url.startsWith('/oauth2/') || url.startsWith('/api/') ? NO_STORE : {};
         result = withCookies(result, clearStaleSessionCookie(ctx, request, setCookiesOf(result)));
+        noteResult(req.raw, result);
         return send(reply, { ...result, headers: { ...cache, ...extra, ...result.headers } });
       },
     });
@@ -174,6 +184,19 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     requireConsoleToken(c, req);
     return json(200, overview(c, opts.dataDir), NO_STORE);
   });
+  route(['POST'], '/_sandbox/api/resolve', 'api', handleSandboxResolve);
+  route(['POST'], '/_sandbox/api/fetch-jwks', 'api', handleFetchJwks);
+  route(['GET'], '/_sandbox/api/clock', 'api', getClock);
+  route(['POST'], '/_sandbox/api/clock', 'api', moveClock);
+  route(['DELETE'], '/_sandbox/api/clock', 'api', resetClock);
+  const log = requestLogApi(requestLog);
+  route(['GET'], '/_sandbox/api/request-log', 'api', log.list);
+  route(['DELETE'], '/_sandbox/api/request-log', 'api', log.clear);
+  const clients = clientsApi(opts.dataDir);
+  route(['GET'], '/_sandbox/api/clients', 'api', clients.list);
+  route(['POST'], '/_sandbox/api/clients', 'api', clients.create);
+  route(['PATCH'], '/_sandbox/api/clients/:client_id', 'api', clients.update);
+  route(['DELETE'], '/_sandbox/api/clients/:client_id', 'api', clients.remove);
   route(['GET'], '/_sandbox/api/health', 'api', (c, req) => {
     requireConsoleToken(c, req);
     return json(200, { ok: true, users: c.store.users.count(), db_bytes: c.store.db.sizeBytes(), flushes: c.store.db.flushCount }, NO_STORE);

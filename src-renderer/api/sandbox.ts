@@ -52,6 +52,98 @@ export interface OutboxMessage {
   body_text: string
 }
 
+/** What the resolver answers for some credentials (`POST /_sandbox/api/resolve`). */
+export interface ResolveResult {
+  /** none: no credentials; invalid: credentials that resolve to no live session. */
+  state: 'none' | 'invalid' | 'valid'
+  /** Exactly the `x-authgear-*` headers `/_resolver/resolve` would answer, lower-case names. */
+  headers: Record<string, string>
+  session_cookie_name: string
+}
+
+export interface JsonWebKeySet {
+  keys: Record<string, unknown>[]
+}
+
+/** The sandbox's clock, from which every expiry is computed. */
+export interface ClockState {
+  /** RFC 3339 */
+  now: string
+  now_ms: number
+  /** Sandbox time minus real time. */
+  offset_ms: number
+  real_now: string
+}
+
+export interface Rejection {
+  error: string
+  description: string | null
+}
+
+export interface RequestLogEntry {
+  id: number
+  /** RFC 3339, sandbox clock. */
+  time: string
+  method: string
+  /** Path and query, secrets redacted. */
+  path: string
+  status: number
+  duration_ms: number
+  rejection: Rejection | null
+}
+
+export interface RequestLogPage {
+  /** Oldest first. */
+  entries: RequestLogEntry[]
+  /** Entries between the cursor and these were dropped (ring buffer) or skipped (limit). */
+  truncated: boolean
+  last_id: number
+  capacity: number
+}
+
+/** Client fields the console edits; `null` resets one to its default. */
+export interface ClientFields {
+  name: string
+  x_application_type: ApplicationType
+  redirect_uris: string[]
+  post_logout_redirect_uris: string[]
+  access_token_lifetime_seconds: number | null
+  refresh_token_lifetime_seconds: number | null
+  refresh_token_idle_timeout_enabled: boolean | null
+  refresh_token_idle_timeout_seconds: number | null
+  refresh_token_rotation_enabled: boolean | null
+  issue_jwt_access_token: boolean | null
+  x_max_concurrent_session: 0 | 1 | null
+}
+
+/** A configured client with its effective values (defaults applied). */
+export interface ClientDetails extends Omit<ClientFields, 'access_token_lifetime_seconds' | 'refresh_token_lifetime_seconds' | 'refresh_token_idle_timeout_enabled' | 'refresh_token_idle_timeout_seconds' | 'refresh_token_rotation_enabled' | 'issue_jwt_access_token' | 'x_max_concurrent_session'> {
+  client_id: string
+  access_token_lifetime_seconds: number
+  refresh_token_lifetime_seconds: number
+  refresh_token_idle_timeout_enabled: boolean
+  refresh_token_idle_timeout_seconds: number
+  refresh_token_rotation_enabled: boolean
+  issue_jwt_access_token: boolean
+  x_max_concurrent_session: 0 | 1
+  /** Fields authgear.yaml leaves to their defaults. */
+  defaults: (keyof ClientFields)[]
+  client_secret: string | null
+}
+
+export interface ClientEditResult {
+  client: ClientDetails
+  /** Set when this edit generated the client's secret. */
+  generated_client_secret: string | null
+}
+
+export interface Health {
+  ok: boolean
+  users: number
+  db_bytes: number
+  flushes: number
+}
+
 /** The `{error:{...}}` envelope of Authgear's JSON APIs. */
 export interface ApiErrorBody {
   error: { name: string; reason: string; message: string; code: number; info?: unknown }
@@ -75,7 +167,7 @@ export class SandboxApiError extends Error {
 const API_BASE = `${import.meta.env.BASE_URL}api`
 
 export function createSandboxApi(token: string) {
-  async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     let res: Response
@@ -105,6 +197,27 @@ export function createSandboxApi(token: string) {
       return request<{ messages: OutboxMessage[] }>('GET', `/outbox${qs ? `?${qs}` : ''}`)
     },
     clearOutbox: () => request<{ deleted: number }>('DELETE', '/outbox'),
+    health: () => request<Health>('GET', '/health'),
+    /** The resolver's answer to a request with these headers (`cookie`: a Cookie header or a session cookie value). */
+    resolve: (credentials: { authorization?: string; cookie?: string }) => request<ResolveResult>('POST', '/resolve', credentials),
+    /** Fetches a JWK set server-side (the console may not fetch other origins). */
+    fetchJwks: (url: string) => request<{ jwks: JsonWebKeySet }>('POST', '/fetch-jwks', { url }),
+    clock: () => request<ClockState>('GET', '/clock'),
+    moveClock: (move: { advance_seconds: number } | { set_to: string }) => request<ClockState>('POST', '/clock', move),
+    resetClock: () => request<ClockState>('DELETE', '/clock'),
+    requestLog: (params: { after?: number; limit?: number } = {}) => {
+      const query = new URLSearchParams()
+      if (params.after) query.set('after', String(params.after))
+      if (params.limit !== undefined) query.set('limit', String(params.limit))
+      const qs = query.toString()
+      return request<RequestLogPage>('GET', `/request-log${qs ? `?${qs}` : ''}`)
+    },
+    clearRequestLog: () => request<{ deleted: number }>('DELETE', '/request-log'),
+    clients: () => request<{ clients: ClientDetails[] }>('GET', '/clients'),
+    createClient: (fields: Partial<ClientFields> & { client_id?: string }) => request<ClientEditResult>('POST', '/clients', fields),
+    updateClient: (clientId: string, patch: Partial<ClientFields>) =>
+      request<ClientEditResult>('PATCH', `/clients/${encodeURIComponent(clientId)}`, patch),
+    deleteClient: (clientId: string) => request<{ deleted: string }>('DELETE', `/clients/${encodeURIComponent(clientId)}`),
   }
 }
 
@@ -118,4 +231,19 @@ async function toApiError(res: Response): Promise<SandboxApiError> {
     // not JSON: fall through
   }
   return new SandboxApiError(res.status, null, `${res.status} ${res.statusText}`.trim())
+}
+
+/**
+ * The sandbox's live JWKS (`/oauth2/jwks`: the signing key and, after a rotation, retired keys).
+ * The console is served by the sandbox itself, so this is a same-origin request.
+ */
+export async function fetchSandboxJwks(): Promise<JsonWebKeySet> {
+  let res: Response
+  try {
+    res = await fetch('/oauth2/jwks', { cache: 'no-store', credentials: 'omit' })
+  } catch (e) {
+    throw new SandboxApiError(0, null, `The sandbox is not reachable (${(e as Error).message}).`)
+  }
+  if (!res.ok) throw new SandboxApiError(res.status, null, `/oauth2/jwks answered ${res.status}`)
+  return (await res.json()) as JsonWebKeySet
 }

@@ -44,5 +44,15 @@ export const useServerStore = defineStore('server', () => {
     }
   }
 
-  return { token, status, overview, errorMessage, api, clients, spaClient, confidentialClient, load }
+  /** Reloads the overview in place (after a config edit), without the loading screen. */
+  async function refreshOverview(): Promise<void> {
+    if (!api.value || status.value !== 'ready') return
+    try {
+      overview.value = await api.value.overview()
+    } catch {
+      // the next load reports it
+    }
+  }
+
+  return { token, status, overview, errorMessage, api, clients, spaClient, confidentialClient, load, refreshOverview }
 })

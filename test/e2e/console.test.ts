@@ -125,6 +125,97 @@ describe('console overview', () => {
   })
 })
 
+describe('console overview: SDK setup and server health', () => {
+  let context: BrowserContext
+  let page: Page
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(new URL(`api/${path}`, consoleRoot), {
+      ...init,
+      headers: { Authorization: `Bearer ${idp.consoleToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    })
+  const snippet = (title: string | RegExp) => page.getByRole('figure', { name: title }).locator('pre').textContent()
+  const tab = (name: string) => page.getByRole('tablist', { name: 'Platform' }).getByRole('tab', { name, exact: true })
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    page = await openConsole(context)
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor()
+  })
+
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  it('shows the server health and keeps it live', async () => {
+    const health = (await (await api('health')).json()) as { users: number; flushes: number }
+    await expect.poll(() => page.locator('[data-health-users]').textContent()).toBe(String(health.users))
+    expect(await page.locator('[data-health-ok]').textContent()).toBe('OK')
+    expect(await page.locator('[data-health-db]').textContent()).toMatch(/^\d+(\.\d)? (KiB|MiB)$/)
+    // A sign-up elsewhere shows up without a reload.
+    const res = await fetch(new URL('/api/v1/authentication_flows', idp.issuer), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'signup', name: 'default', batch_input: [{ identification: 'email', login_id: 'health@example.com' }] }),
+    })
+    expect(res.status).toBe(200)
+    const flushes = Number((await page.locator('[data-health-flushes]').textContent())!.replace(/\D/g, ''))
+    expect(flushes).toBeGreaterThanOrEqual(0)
+    await expect.poll(() => page.locator('[data-health-flushes]').textContent().then((t) => Number(t!.replace(/\D/g, ''))), { timeout: 10_000 }).toBeGreaterThan(flushes)
+  })
+
+  it('offers each browser SDK set up with the SPA client and a pre-registered redirect URI', async () => {
+    const spa = clients.find((c) => c.x_application_type === 'spa')!
+    expect(await snippet('@authgear/web configuration')).toContain(`clientID: ${JSON.stringify(spa.client_id)}`)
+    for (const [name, port] of [['React', 5173], ['Vue', 5173], ['Angular', 4200]] as const) {
+      await tab(name).click()
+      const code = (await snippet(new RegExp(`^${name} \\(`)))!
+      expect(code).toContain(`endpoint: ${JSON.stringify(idp.issuer)}`)
+      expect(code).toContain(`clientID: ${JSON.stringify(spa.client_id)}`)
+      expect(code).toContain(`redirectURI: "http://localhost:${port}/auth-redirect"`)
+      expect(code).toContain('authgear.finishAuthentication()')
+    }
+  })
+
+  it('moves between platforms with the arrow keys', async () => {
+    await tab('Web (JavaScript)').click()
+    await page.keyboard.press('ArrowRight')
+    expect(await page.locator('*:focus').ariaSnapshot()).toContain('tab "React" [selected]')
+    await page.keyboard.press('End')
+    expect(await page.locator('*:focus').ariaSnapshot()).toContain('tab "Any OIDC library" [selected]')
+    await page.getByRole('figure', { name: 'openid-client 6 (Node)' }).waitFor()
+    await page.keyboard.press('Home')
+    expect(await page.locator('*:focus').ariaSnapshot()).toContain('tab "Web (JavaScript)" [selected]')
+  })
+
+  it('asks for a native-app client for mobile SDKs, then uses one', async () => {
+    await tab('Flutter').click()
+    await page.locator('[data-no-native-client]').waitFor()
+    expect(await snippet('Flutter (Dart)')).toContain('clientID: "<client ID of a native app client>"')
+
+    const res = await api('clients', {
+      method: 'POST',
+      body: JSON.stringify({ client_id: 'my-mobile', name: 'My mobile app', x_application_type: 'native', redirect_uris: ['com.example.mobile://host/path'] }),
+    })
+    expect(res.status).toBe(201)
+    await page.reload()
+    await tab('Flutter').click()
+    const flutter = await snippet('Flutter (Dart)')
+    expect(flutter).toContain(`endpoint: ${JSON.stringify(idp.issuer)}`)
+    expect(flutter).toContain('clientID: "my-mobile"')
+    expect(flutter).toContain('redirectURI: "com.example.mobile://host/path"')
+    await tab('React Native').click()
+    expect(await snippet('React Native (JavaScript)')).toContain('from "@authgear/react-native"')
+    await tab('iOS').click()
+    expect(await snippet('iOS (Swift)')).toContain(`Authgear(clientId: "my-mobile", endpoint: ${JSON.stringify(idp.issuer)})`)
+    await tab('Android').click()
+    expect(await snippet('Android (Java)')).toContain(`new Authgear(getApplication(), "my-mobile", ${JSON.stringify(idp.issuer)})`)
+    expect(await page.getByRole('tabpanel').textContent()).toContain(`adb reverse tcp:${idp.port} tcp:${idp.port}`)
+    await tab('Web (JavaScript)').click()
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true })
+  })
+})
+
 describe('console without the console token', () => {
   it('asks the user to open the console URL', async () => {
     const context = await browser.newContext()

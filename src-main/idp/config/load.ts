@@ -90,6 +90,29 @@ function checkSemantics(app: AppConfig, notices: string[], rawClients: Record<st
   });
 }
 
+/**
+ * Checks a parsed authgear.yaml (schema, then what the schema cannot express) and applies the
+ * defaults. Throws ConfigError naming the field and why; `notices` receives the warnings.
+ * Start-up and the console's config edits validate through this one function.
+ */
+export function validateAppConfig(rawApp: Record<string, any>, notices: string[] = []): AppConfig {
+  if (!validateApp(rawApp)) throw schemaError(APP_CONFIG_FILE, validateApp.errors);
+  (rawApp.test_mode?.oob_otp?.rules ?? []).forEach((r: { regex: string }, i: number) => {
+    try {
+      new RegExp(r.regex);
+    } catch {
+      throw new ConfigError(`${APP_CONFIG_FILE}: /test_mode/oob_otp/rules/${i}/regex: not a valid regular expression`);
+    }
+  });
+  const app = appWithDefaults(rawApp);
+  checkSemantics(app, notices, rawApp.oauth?.clients ?? []);
+  const unsupported = Object.keys(rawApp).filter((k) => !SUPPORTED_SECTIONS.has(k));
+  if (unsupported.length) {
+    notices.push(`${APP_CONFIG_FILE}: sections kept but not used by the sandbox yet: ${unsupported.join(', ')}`);
+  }
+  return app;
+}
+
 function readSecrets(raw: Record<string, any>): SecretsConfig {
   const items: any[] = raw.secrets;
   const find = (key: string) => items.find((i) => i.key === key)?.data;
@@ -127,20 +150,7 @@ export async function loadConfig(
   }
 
   const rawApp = parseYaml(await readFile(appPath, 'utf8'), APP_CONFIG_FILE);
-  if (!validateApp(rawApp)) throw schemaError(APP_CONFIG_FILE, validateApp.errors);
-  (rawApp.test_mode?.oob_otp?.rules ?? []).forEach((r: { regex: string }, i: number) => {
-    try {
-      new RegExp(r.regex);
-    } catch {
-      throw new ConfigError(`${APP_CONFIG_FILE}: /test_mode/oob_otp/rules/${i}/regex: not a valid regular expression`);
-    }
-  });
-  const app = appWithDefaults(rawApp);
-  checkSemantics(app, notices, rawApp.oauth?.clients ?? []);
-  const unsupported = Object.keys(rawApp).filter((k) => !SUPPORTED_SECTIONS.has(k));
-  if (unsupported.length) {
-    notices.push(`${APP_CONFIG_FILE}: sections kept but not used by the sandbox yet: ${unsupported.join(', ')}`);
-  }
+  const app = validateAppConfig(rawApp, notices);
 
   const rawSecrets = parseYaml(await readFile(secretsPath, 'utf8'), SECRETS_FILE);
   if (!validateSecrets(rawSecrets)) throw schemaError(SECRETS_FILE, validateSecrets.errors);

@@ -1,16 +1,18 @@
 import type { IdpContext } from '../context';
 import type { HttpRequest, HttpResult } from '../http/types';
-import { resolveRequestSession } from '../session/resolve';
+import { resolveRequestSession, type Credentials } from '../session/resolve';
 import { userStatusClaims } from '../user/claims';
 
 const CLAIM = 'https://authgear.com/claims/user/';
 
+export type ResolverState = 'none' | 'invalid' | 'valid';
+
 /**
- * `/_resolver/resolve` and `/resolve` (spec oidc.md 10), for nginx `auth_request` and Traefik
- * ForwardAuth: always 200 with no body; who is calling is told in `X-Authgear-*` headers.
+ * The `X-Authgear-*` headers of spec oidc.md 10 for one set of credentials: none without
+ * credentials, only `session-valid: false` for bad ones, all of them for a live session.
  */
-export async function handleResolve(ctx: IdpContext, req: HttpRequest): Promise<HttpResult> {
-  const r = await resolveRequestSession(ctx, { authorization: req.headers.authorization, cookies: req.cookies, ip: req.ip });
+export async function resolverHeaders(ctx: IdpContext, cred: Credentials): Promise<{ state: ResolverState; headers: Record<string, string> }> {
+  const r = await resolveRequestSession(ctx, cred);
   const headers: Record<string, string> = {};
   if (r.state === 'invalid') headers['x-authgear-session-valid'] = 'false';
   if (r.state === 'valid') {
@@ -25,5 +27,14 @@ export async function handleResolve(ctx: IdpContext, req: HttpRequest): Promise<
     headers['x-authgear-session-amr'] = r.session.amr.join(' ');
     headers['x-authgear-session-authenticated-at'] = String(Math.floor(r.session.authenticatedAt / 1000));
   }
+  return { state: r.state, headers };
+}
+
+/**
+ * `/_resolver/resolve` and `/resolve` (spec oidc.md 10), for nginx `auth_request` and Traefik
+ * ForwardAuth: always 200 with no body; who is calling is told in `X-Authgear-*` headers.
+ */
+export async function handleResolve(ctx: IdpContext, req: HttpRequest): Promise<HttpResult> {
+  const { headers } = await resolverHeaders(ctx, { authorization: req.headers.authorization, cookies: req.cookies, ip: req.ip });
   return { status: 200, headers, body: '' };
 }

@@ -4,6 +4,7 @@ import { json } from '../http/types';
 import { NO_STORE } from '../http/error-response';
 import { requireConsoleToken } from './console-auth';
 import { rotateSigningKey } from '../crypto/key-rotation';
+import { serializedConfigWrite } from '../config/file-writes';
 import { SigningKeys, retentionSeconds } from '../crypto/signing-keys';
 
 /**
@@ -12,8 +13,6 @@ import { SigningKeys, retentionSeconds } from '../crypto/signing-keys';
  */
 export function keysApi(dataDir: string) {
   // One rotation at a time: each reads the file the previous one wrote.
-  let queue: Promise<unknown> = Promise.resolve();
-
   const list = (ctx: IdpContext, req: HttpRequest): HttpResult => {
     requireConsoleToken(ctx, req);
     return json(200, { keys: ctx.keys.status() }, NO_STORE);
@@ -21,14 +20,12 @@ export function keysApi(dataDir: string) {
 
   const rotate = async (ctx: IdpContext, req: HttpRequest): Promise<HttpResult> => {
     requireConsoleToken(ctx, req);
-    const run = queue.then(async () => {
+    await serializedConfigWrite(dataDir, async () => {
       const retainSeconds = retentionSeconds(ctx.config.app.oauth.clients);
       const keys = await rotateSigningKey(dataDir, { kid: ctx.random.uuid(), nowSec: ctx.clock.nowSec(), retainSeconds });
       ctx.keys = await SigningKeys.load(keys, { nowSec: () => ctx.clock.nowSec(), retainSeconds });
       ctx.config.secrets.oauthKeys = keys;
     });
-    queue = run.catch(() => {});
-    await run;
     return json(200, { kid: ctx.keys.signingKid, keys: ctx.keys.status() }, NO_STORE);
   };
 

@@ -10,11 +10,11 @@ function tempName(path: string, pid: number): string {
 /**
  * Replaces `path` with `data` so that a crash at any instant leaves either the old or the new
  * file, never a mix: write a temporary file, fsync it, rename it over the old one, fsync the
- * directory so the rename itself is durable.
+ * directory so the rename itself is durable. `mode` applies to a newly written file.
  */
-export async function writeFileDurably(path: string, data: Uint8Array): Promise<void> {
+export async function writeFileDurably(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
   const tmp = tempName(path, process.pid);
-  const fh = await open(tmp, 'w', 0o600);
+  const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
     await fh.sync();
