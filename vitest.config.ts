@@ -8,5 +8,8 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: run two files at a time; each file starts its own IdP on an ephemeral port.
     maxWorkers: 2,
+    // expect.poll waits for what a page or server does next; on two busy cores that can take
+    // longer than the default second. (A poll still fails when the state never comes.)
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -36,8 +36,8 @@ export async function cliTempDir(prefix = 'agsb-cli-'): Promise<string> {
   return d;
 }
 
-export function spawnCli(args: string[]): Cli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   let out = '';
   let err = '';
@@ -48,8 +48,8 @@ export function spawnCli(args: string[]): Cli {
 }
 
 /** Starts `serve` and waits for the one "running" line; fails with the child's stderr if it exits first. */
-export async function startCli(args: string[]): Promise<Cli & { issuer: string; consoleUrl: string }> {
-  const cli = spawnCli(['serve', ...args]);
+export async function startCli(args: string[], env: Record<string, string> = {}): Promise<Cli & { issuer: string; consoleUrl: string }> {
+  const cli = spawnCli(['serve', ...args], env);
   const line = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`no "running" line within 20 s; stderr:\n${cli.stderr()}`)), 20_000);
     const check = () => {

@@ -20,6 +20,8 @@ const tempDir = () => cliTempDir('agsb-crash-');
 
 /** Starts `serve --port 0` on `data` and waits for its "running" line. */
 const startOn = (data: string) => startCli(['--port', '0', '--data', data]);
+/** The same server, snapshotting whenever its journal passes 8 KiB (every few writes). */
+const startSnapshotting = (data: string) => startCli(['--port', '0', '--data', data], { AUTHGEAR_SANDBOX_CHECKPOINT_BYTES: String(8 * 1024) });
 
 async function kill9(cli: Cli): Promise<void> {
   cli.child.kill('SIGKILL');
@@ -43,20 +45,30 @@ async function logIn(issuer: string, email: string): Promise<Response> {
 
 let sql: Awaited<ReturnType<typeof initSqlJs>> | undefined;
 /** Opens the file as a fresh reader would: full integrity check, and the login IDs it holds. */
+/**
+ * The snapshot file must pass SQLite's integrity check as it lies on disk; the users are read as
+ * the next start sees them: the snapshot plus the journal's intact records.
+ */
 async function inspect(path: string): Promise<{ integrity: string; emails: Set<string> }> {
   const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
   sql ??= await initSqlJs({ locateFile: () => wasm });
   const bytes = await readFile(path);
-  let db: InstanceType<typeof sql.Database> | undefined;
+  let raw: InstanceType<typeof sql.Database> | undefined;
+  let integrity: string;
   try {
-    db = new sql.Database(bytes);
-    const integrity = String(db.exec('PRAGMA integrity_check')[0].values.map((r) => r[0]).join('; '));
-    const rows = db.exec("SELECT login_id FROM identity WHERE type = 'login_id'")[0]?.values ?? [];
-    return { integrity, emails: new Set(rows.map((r) => String(r[0]))) };
+    raw = new sql.Database(bytes);
+    integrity = String(raw.exec('PRAGMA integrity_check')[0].values.map((r) => r[0]).join('; '));
   } catch (e: any) {
     return { integrity: `unreadable (${bytes.length} bytes): ${e.message}`, emails: new Set() };
   } finally {
-    db?.close();
+    raw?.close();
+  }
+  const db = await Database.open(path);
+  try {
+    const rows = db.all<{ login_id: string }>("SELECT login_id FROM identity WHERE type = 'login_id'");
+    return { integrity, emails: new Set(rows.map((r) => r.login_id)) };
+  } finally {
+    await db.close();
   }
 }
 
@@ -107,8 +119,9 @@ describe('crash safety of the data directory', () => {
   it('a kill in the middle of a flush leaves the file intact', async () => {
     const data = await tempDir();
     const dbPath = join(data, 'sandbox.db');
-    // Ballast makes each flush write ~12 MB (export, write, fsync, rename take tens of ms), so
-    // kills at random moments under a stream of writes often land inside a flush.
+    // Ballast makes each snapshot write ~12 MB (export, write, fsync, rename take tens of ms), and
+    // a tiny checkpoint threshold makes the server snapshot every few sign-ups, so kills at random
+    // moments under a stream of writes land inside journal appends and inside snapshots.
     const seed = await Database.open(dbPath);
     const blob = new Uint8Array(64 * 1024).fill(7);
     await seed.write(() => {
@@ -121,7 +134,7 @@ describe('crash safety of the data directory', () => {
     let leftovers = 0;
     const rounds = 4;
     for (let round = 0; round < rounds; round++) {
-      const cli = await startOn(data);
+      const cli = await startSnapshotting(data);
       // Concurrent sign-ups until the kill; each 302 is a write the server promised to keep.
       let killed = false;
       let failure: unknown;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import initSqlJs, { type Database as SqlJsDatabase, type SqlValue } from 'sql.js';
 import { writeFileDurably, removeStaleTempFiles } from './durable-file';
+import { Journal, readJournal, encodeRecord, type JournalOp } from './journal';
 import { MIGRATIONS, type Migration } from './migrations';
 import { StartupError } from '../errors';
 
@@ -17,24 +18,50 @@ function loadSqlJs() {
 }
 
 /**
- * The SQLite database, held in memory by sql.js and persisted to one file.
+ * A snapshot is taken (and the journal emptied) once the journal passes this size. Tests lower it
+ * with AUTHGEAR_SANDBOX_CHECKPOINT_BYTES to make snapshots frequent.
+ */
+export const CHECKPOINT_BYTES = Number(process.env.AUTHGEAR_SANDBOX_CHECKPOINT_BYTES) || 16 * 1024 * 1024;
+
+/**
+ * The SQLite database, held in memory by sql.js and persisted as a snapshot file plus a journal.
  *
  * Reads are synchronous. `write(fn)` runs `fn` in a transaction at once (so later reads see it)
- * and resolves only when a flush has made it durable. Writes that arrive while a flush is running
- * are committed together by the next flush (group commit).
+ * and resolves only when the transaction is durable: its statements are appended to
+ * `<path>.journal` and fdatasync'd, which costs the same at 100 users as at 1M. Writes that arrive
+ * while an append is running are committed together by the next one (group commit). When the
+ * journal grows past CHECKPOINT_BYTES, and on close, the whole database is written as a new
+ * snapshot (temp file, fsync, rename) and the journal starts over; at open the journal's records
+ * newer than the snapshot are replayed. A crash therefore loses nothing acknowledged, and neither
+ * file is ever half-trusted: a torn journal tail fails its checksum and is dropped.
  */
 export class Database {
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
   private statements = new Map<string, ReturnType<SqlJsDatabase['prepare']>>();
-  /** Number of flushes done; exposed for tests and the console's health view. */
+  /** Statements of the transaction being run; undefined outside `transaction`. */
+  private txOps: JournalOp[] | undefined;
+  /** Encoded records of committed transactions not yet appended to the journal. */
+  private pendingRecords: string[] = [];
+  /** Sequence number of the last committed transaction (the snapshot records the one it holds). */
+  private seq = 0;
+  private journal!: Journal;
+  /** Statements are recorded for the journal only once the database is open (not while replaying). */
+  private journaling = false;
+  /** Number of durable appends and snapshots; exposed for tests and the console's health view. */
   flushCount = 0;
+  /** Snapshots written (checkpoints); exposed for tests. */
+  snapshotCount = 0;
 
   private constructor(
     private readonly db: SqlJsDatabase,
     readonly path: string,
   ) {}
+
+  get journalPath(): string {
+    return `${this.path}.journal`;
+  }
 
   static async open(path: string, migrations: Migration[] = MIGRATIONS): Promise<Database> {
     const SQL = await loadSqlJs();
@@ -60,9 +87,37 @@ export class Database {
     await removeStaleTempFiles(path);
     const database = new Database(db, path);
     const fresh = !bytes;
+    const replayed = await database.replayJournal();
     const applied = database.migrate(migrations);
-    if (fresh || applied > 0) await database.flush();
+    database.journal = await Journal.open(database.journalPath);
+    // Start from a snapshot that holds everything, with an empty journal.
+    if (fresh || applied > 0 || replayed > 0 || database.journal.size > 0) await database.checkpoint();
+    database.journaling = true;
     return database;
+  }
+
+  /** Applies the journal's records newer than the snapshot; returns how many. */
+  private async replayJournal(): Promise<number> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS journal_meta (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)');
+    this.seq = this.get<{ seq: number }>('SELECT seq FROM journal_meta WHERE id = 1')?.seq ?? 0;
+    let records;
+    try {
+      ({ records } = await readJournal(this.journalPath));
+    } catch (e: any) {
+      throw new StartupError(`cannot read ${this.journalPath}: ${e.message}`);
+    }
+    let count = 0;
+    for (const r of records) {
+      if (r.seq <= this.seq) continue; // already in the snapshot (a crash came between snapshot and reset)
+      try {
+        this.transaction(() => r.ops.forEach(([sql, params]) => this.run(sql, params)));
+      } catch (e: any) {
+        throw new StartupError(`${this.journalPath}: record ${r.seq} cannot be replayed: ${e.message}`);
+      }
+      this.seq = r.seq;
+      count++;
+    }
+    return count;
   }
 
   /** Applies pending migrations; returns how many ran. */
@@ -127,16 +182,35 @@ export class Database {
     } finally {
       s.reset();
     }
-    return this.db.getRowsModified();
+    const changed = this.db.getRowsModified();
+    if (this.journaling) {
+      // Params are copied: callers may reuse their arrays.
+      const op: JournalOp = [sql, Array.isArray(params) ? [...params] : { ...params }];
+      if (this.txOps) this.txOps.push(op);
+      // A statement outside `write` commits on its own; it still reaches the journal, in order.
+      else this.commitRecord([op]);
+    }
+    return changed;
+  }
+
+  private commitRecord(ops: JournalOp[]): void {
+    if (ops.length === 0) return;
+    this.seq++;
+    this.pendingRecords.push(encodeRecord({ seq: this.seq, ops }));
   }
 
   private transaction<T>(fn: () => T): T {
     this.db.exec('BEGIN');
+    this.txOps = [];
     try {
       const result = fn();
       this.db.exec('COMMIT');
+      const ops = this.txOps;
+      this.txOps = undefined;
+      this.commitRecord(ops);
       return result;
     } catch (e) {
+      this.txOps = undefined;
       this.db.exec('ROLLBACK');
       throw e;
     }
@@ -174,16 +248,55 @@ export class Database {
     })();
   }
 
+  /** Makes every committed transaction durable: an append to the journal, or a new snapshot. */
   private async flush(): Promise<void> {
-    const bytes = this.db.export();
-    await writeFileDurably(this.path, bytes);
+    if (this.journal.size + this.pendingRecords.reduce((n, r) => n + r.length, 0) > CHECKPOINT_BYTES) {
+      await this.checkpoint();
+      return;
+    }
+    const records = this.pendingRecords.splice(0);
+    if (records.length === 0) return;
+    try {
+      await this.journal.append(records);
+    } catch (e) {
+      // Not durable: keep them for the next attempt (a snapshot also covers them).
+      this.pendingRecords.unshift(...records);
+      throw e;
+    }
     this.flushCount++;
   }
 
-  /** Waits for pending writes to reach the disk, then closes. */
+  /**
+   * Writes the whole database as the new snapshot, then empties the journal. The snapshot
+   * records the last sequence number it holds, so a crash between the two steps replays nothing twice.
+   */
+  private async checkpoint(): Promise<void> {
+    const journaling = this.journaling;
+    this.journaling = false;
+    try {
+      this.db.exec('BEGIN');
+      this.db.run('INSERT OR REPLACE INTO journal_meta (id, seq) VALUES (1, ?)', [this.seq]);
+      this.db.exec('COMMIT');
+    } finally {
+      this.journaling = journaling;
+    }
+    const covered = this.pendingRecords.length;
+    const bytes = this.db.export();
+    await writeFileDurably(this.path, bytes);
+    // Records committed while the file was written are not in it: they stay pending.
+    this.pendingRecords.splice(0, covered);
+    await this.journal.reset();
+    this.flushCount++;
+    this.snapshotCount++;
+  }
+
+  /** Waits for pending writes to reach the disk, snapshots, then closes. */
   async close(): Promise<void> {
     if (this.closed) return;
     while (this.flushing) await this.flushing;
+    // The next start then needs no replay.
+    if (this.journal.size > 0 || this.pendingRecords.length > 0) await this.checkpoint();
+    await this.journal.close();
     this.closed = true;
     for (const s of this.statements.values()) s.free();
     this.statements.clear();
