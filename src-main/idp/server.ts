@@ -25,6 +25,7 @@ import { overview } from './sandbox/overview';
 import * as authflow from './authflow/api';
 import { handleResolve } from './resolver/resolve';
 import { listOutbox, latestOutbox, clearOutbox } from './sandbox/outbox-api';
+import { registerUserImportExport } from './adminapi/rest-routes';
 
 
 export interface ServerOptions {
@@ -129,6 +130,9 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET'], '/_sandbox/api/outbox', 'api', listOutbox);
   route(['DELETE'], '/_sandbox/api/outbox', 'api', clearOutbox);
   route(['GET'], '/_sandbox/api/outbox/latest', 'api', latestOutbox);
+
+  // User Import and Export API (Admin API JWT) and their console companions, in their own context.
+  await registerUserImportExport(app, ctx, opts.dataDir);
 
   // GET also answers HEAD (fastify exposes HEAD for GET routes).
   route(['GET'], '/_resolver/resolve', 'page', handleResolve);

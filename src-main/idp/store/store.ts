@@ -13,6 +13,8 @@ import { AccountStatusRepo } from './repos/account-status';
 import { RbacRepo } from './repos/rbac';
 import { AuditLogRepo } from './repos/audit-log';
 import { UserSearchRepo } from './repos/user-search';
+import { UserImportJobRepo } from './repos/user-import-jobs';
+import { UserExportTaskRepo } from './repos/user-export-tasks';
 import { attributeTerms, identityTerms } from '../user/search-terms';
 import { toUser } from './repos/users';
 
@@ -33,6 +35,8 @@ export interface Store {
   rbac: RbacRepo;
   auditLog: AuditLogRepo;
   userSearch: UserSearchRepo;
+  userImportJobs: UserImportJobRepo;
+  userExportTasks: UserExportTaskRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -54,6 +58,8 @@ export async function openStore(path: string): Promise<Store> {
     rbac: new RbacRepo(db),
     auditLog: new AuditLogRepo(db),
     userSearch,
+    userImportJobs: new UserImportJobRepo(db),
+    userExportTasks: new UserExportTaskRepo(db),
   };
   await buildSearchTermsOnce(store);
   return store;
