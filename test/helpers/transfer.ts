@@ -30,7 +30,7 @@ export async function adminPost(idp: RunningIdp, path: string, body: unknown, op
   const res = await fetch(`${idp.issuer}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': opts.contentType ?? 'application/json' },
-    body: opts.raw ?? JSON.stringify(body),
+    body: (opts.raw ?? JSON.stringify(body)) as BodyInit,
   });
   return answer(res);
 }

@@ -23,7 +23,8 @@ describe('POST /_api/admin/users/import: checks in order', () => {
     // Expired 6 minutes ago: beyond the 5 minutes of skew.
     const expired = (await mintAdminToken(ctx.config.secrets.adminApiKeys, ctx.config.app.id, ctx.clock.nowSec() - 660, 300)).token;
     const huge = 'x'.repeat(600_000);
-    for (const headers of [{}, { authorization: 'Bearer' }, { authorization: 'bearer x' }, { authorization: `Bearer ${wrongAud}` }, { authorization: `Bearer ${expired}` }]) {
+    const auths: Record<string, string>[] = [{}, { authorization: 'Bearer' }, { authorization: 'bearer x' }, { authorization: `Bearer ${wrongAud}` }, { authorization: `Bearer ${expired}` }];
+    for (const headers of auths) {
       const res = await fetch(`${idp.issuer}${IMPORT}`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: huge });
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
