@@ -109,8 +109,9 @@ class RecordImport {
   private insert(r: ImportRecord): void {
     const { store } = this.ctx;
     const userId = this.ctx.random.uuid();
-    store.users.insert({ id: userId, createdAt: this.now, updatedAt: this.now, lastLoginAt: null, isDisabled: false, disableReason: null, standardAttributes: {}, customAttributes: {} });
 
+    // Checks run in upstream's order (login IDs, duplicates, verification, attributes); the
+    // rows are written once at the end, the user first.
     const created: Identity[] = [];
     for (const [field, type] of [['email', 'email'], ['phone_number', 'phone'], ['preferred_username', 'username']] as const) {
       if (!(field in r)) continue;
@@ -126,11 +127,9 @@ class RecordImport {
       }
       created.push(this.newLoginId(userId, key, v));
     }
-    for (const i of created) {
-      this.checkDuplicate(i);
-      store.identities.insert(i);
-    }
+    for (const i of created) this.checkDuplicate(i);
 
+    const verified: { name: string; value: string }[] = [];
     for (const [flag, claim] of [['email_verified', 'email'], ['phone_number_verified', 'phone_number']] as const) {
       if (r[flag] === undefined) continue;
       if (!r[flag]) {
@@ -139,10 +138,14 @@ class RecordImport {
       }
       const value = created.map((i) => i.claims[claim]).find((v) => typeof v === 'string') as string | undefined;
       if (value === undefined) this.warn(`${flag} = true has no effect when ${claim} is absent.`);
-      else store.verifiedClaims.insert({ id: this.ctx.random.uuid(), userId, name: claim, value, createdAt: this.now });
+      else verified.push({ name: claim, value });
     }
 
-    this.applyAttributes(r, userId);
+    const { std, custom } = this.attributes(r, {}, {}, created);
+    store.users.insert({ id: userId, createdAt: this.now, updatedAt: this.now, lastLoginAt: null, isDisabled: false, disableReason: null, standardAttributes: std, customAttributes: custom });
+    for (const i of created) store.identities.insert(i);
+    for (const c of verified) store.verifiedClaims.insert({ id: this.ctx.random.uuid(), userId, name: c.name, value: c.value, createdAt: this.now });
+
     this.insertAccountStatus(r, userId);
     this.setRbac(r, userId);
     if (r.password) this.insertPassword(userId, 'primary', r.password);
@@ -199,19 +202,17 @@ class RecordImport {
   }
 
   /** Standard (merged; null removes) and custom attributes, with the login-ID claims kept in step. */
-  private applyAttributes(r: ImportRecord, userId: string): void {
-    const { store } = this.ctx;
-    const user = store.users.get(userId)!;
-    const std: Record<string, unknown> = { ...user.standardAttributes };
+  private attributes(r: ImportRecord, currentStd: Record<string, unknown>, currentCustom: Record<string, unknown>, identities: Identity[]) {
+    const std: Record<string, unknown> = { ...currentStd };
     for (const k of PROFILE_ATTRIBUTES) {
       if (!(k in r)) continue;
       if (r[k] === null) delete std[k];
       else std[k] = r[k];
     }
-    populateLoginIdClaims(std, store.identities.listByUser(userId));
-    const custom = { ...user.customAttributes };
+    populateLoginIdClaims(std, identities);
+    const custom = { ...currentCustom };
     if (r.custom_attributes) {
-      const configured = new Map(this.s.customAttributes.map((a) => [a.key, a]));
+      const configured = new Set(this.s.customAttributes.map((a) => a.key));
       const given: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(r.custom_attributes)) {
         if (!configured.has(k)) continue;
@@ -220,6 +221,13 @@ class RecordImport {
       }
       checkCustomAttributes(this.s, given);
     }
+    return { std, custom };
+  }
+
+  private applyAttributes(r: ImportRecord, userId: string): void {
+    const { store } = this.ctx;
+    const user = store.users.get(userId)!;
+    const { std, custom } = this.attributes(r, user.standardAttributes, user.customAttributes, store.identities.listByUser(userId));
     store.users.updateAttributes(userId, std, custom, this.now);
   }
 

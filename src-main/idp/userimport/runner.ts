@@ -15,7 +15,7 @@ import { importRecord, type Detail } from './import-record';
 import { chunkResultText, emptySummary, RECORDS_PER_CHUNK, type Summary } from './jobs';
 
 /** Chunks allowed to wait for their flush before the loop waits too (bounds memory and loss). */
-const MAX_UNFLUSHED_CHUNKS = 8;
+const MAX_UNFLUSHED_CHUNKS = 32;
 
 export interface ImportProgress {
   id: string;
@@ -54,6 +54,8 @@ export class ImportRunner {
   private unflushed = new Map<string, Set<Promise<unknown>>>();
   /** Durable progress of the job being run. */
   private live = new Map<string, ImportProgress>();
+  /** Jobs whose last chunks still wait for their flush. */
+  private draining = new Set<Promise<void>>();
 
   constructor(private readonly ctx: IdpContext) {}
 
@@ -80,6 +82,7 @@ export class ImportRunner {
     this.stopped = true;
     this.queue.length = 0;
     await this.loop;
+    await Promise.all([...this.draining]);
   }
 
   private async drain(): Promise<void> {
@@ -97,40 +100,41 @@ export class ImportRunner {
     const progress = storedProgress(ctx, job);
     progress.status = 'running';
     this.live.set(job.id, progress);
-    try {
-      while (!this.stopped) {
-        const chunk = repo.nextChunk(job.id);
-        if (!chunk) break;
-        const write = ctx.store.db.write(() => {
-          const records = JSON.parse(chunk.records ?? '[]') as unknown[];
-          const r = runRecords(ctx, job, records, chunk.seq * RECORDS_PER_CHUNK);
-          repo.completeChunk(job.id, chunk.seq, ctx.clock.nowMs(), chunkResultText(r.summary, r.details));
-          return r.summary;
-        });
-        pending.add(write);
-        write.then(
-          (summary) => {
-            pending.delete(write);
-            progress.chunks_done++;
-            progress.processed += summary.total;
-            for (const k of ['inserted', 'updated', 'skipped', 'failed'] as const) progress.counts[k] += summary[k];
-            const at = rfc3339(ctx.clock.nowMs());
-            progress.started_at ??= at;
-            progress.updated_at = at;
-          },
-          (e) => {
-            pending.delete(write);
-            console.error(`user import ${job.id}: a chunk could not be written`, e);
-          },
-        );
-        if (pending.size >= MAX_UNFLUSHED_CHUNKS) await Promise.race(pending);
-        await yieldToEventLoop();
-      }
-      await Promise.allSettled([...pending]);
-    } finally {
+    while (!this.stopped) {
+      const chunk = repo.nextChunk(job.id);
+      if (!chunk) break;
+      const write = ctx.store.db.write(() => {
+        const records = JSON.parse(chunk.records ?? '[]') as unknown[];
+        const r = runRecords(ctx, job, records, chunk.seq * RECORDS_PER_CHUNK);
+        repo.completeChunk(job.id, chunk.seq, ctx.clock.nowMs(), chunkResultText(r.summary, r.details));
+        return r.summary;
+      });
+      pending.add(write);
+      write.then(
+        (summary) => {
+          pending.delete(write);
+          progress.chunks_done++;
+          progress.processed += summary.total;
+          for (const k of ['inserted', 'updated', 'skipped', 'failed'] as const) progress.counts[k] += summary[k];
+          const at = rfc3339(ctx.clock.nowMs());
+          progress.started_at ??= at;
+          progress.updated_at = at;
+        },
+        (e) => {
+          pending.delete(write);
+          console.error(`user import ${job.id}: a chunk could not be written`, e);
+        },
+      );
+      if (pending.size >= MAX_UNFLUSHED_CHUNKS) await Promise.race(pending);
+      await yieldToEventLoop();
+    }
+    // The next job starts at once; this one reads as running until its last chunks are on disk.
+    const done = Promise.allSettled([...pending]).then(() => {
       this.live.delete(job.id);
       this.unflushed.delete(job.id);
-    }
+    });
+    this.draining.add(done);
+    void done.finally(() => this.draining.delete(done));
   }
 }
 
