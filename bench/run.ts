@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: cold start, refresh-grant throughput and password login through the
- * Authentication Flow API of the real CLI, each printed as a ratio to a reference measured in the
+ * `npm run bench`: cold start, refresh-grant throughput, password login through the
+ * Authentication Flow API and user import/export through the Admin API of the real CLI, each printed as a ratio to a reference measured in the
  * same run (bare Node start, raw RS256 signing, raw bcrypt verification), because absolute figures
  * mean little across machines. Nothing here asserts speed; it reports.
  *
- *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20]
+ *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20 --import-users 100000]
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,9 +16,10 @@ import { round } from './lib/stats';
 import { coldStart } from './cold-start';
 import { refreshThroughput } from './refresh-throughput';
 import { passwordLogin } from './password-login';
+import { userImportExport } from './user-import-export';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, users: { type: 'string', default: '20' } },
+  options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, users: { type: 'string', default: '20' }, 'import-users': { type: 'string', default: '100000' } },
 });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -37,6 +38,9 @@ async function main() {
   const refresh = await refreshThroughput({ durationS: Number(values.duration), connections: Number(values.connections) }, log);
   log('password login through the Authentication Flow API...');
   const login = await passwordLogin({ durationS: Number(values.duration), connections: Number(values.connections), users: Number(values.users) }, log);
+
+  log('user import and export through the Admin API...');
+  const transfer = await userImportExport({ users: Number(values['import-users']) }, log);
 
   const ms = (x: number) => `${round(x)} ms`;
   const x = (r: number) => `${round(r, 2)}×`;
@@ -69,6 +73,13 @@ async function main() {
     ['login req/s by second', login.perSecond.join(' '), ''],
     ['CPU during login load', `IdP ${login.idpCpuCores === null ? '?' : round(login.idpCpuCores, 2)}`, `autocannon ${round(login.loadGenCpuCores, 2)}, of ${os.cpus().length} cores`],
     ['sign-up through the API', `${round(login.signupMs / login.users)} ms/user`, `${login.users} users in ${round(login.signupMs / 1000, 2)} s (one bcrypt hash each)`],
+    ['user import (Admin API)', `${round(transfer.importUsersPerSec)} users/s`, `${transfer.users} users with bcrypt hashes in ${transfer.requests} requests ≤ 500 kB, ${round(transfer.importS, 1)} s, ${transfer.failed} failed`],
+    ['raw sql.js insert, same rows', `${round(transfer.rawInsertUsersPerSec)} users/s`, 'reference: user + login ID + password rows, 100 per transaction, no flush'],
+    ['import ÷ raw insert', x(transfer.ratioVsRawInsert), 'validation, normalisation, search terms, durable flushes'],
+    ['discovery during import p50 / p99', `${round(transfer.discovery.duringP50Ms)} / ${round(transfer.discovery.duringP99Ms)} ms`, `max ${round(transfer.discovery.duringMaxMs)} ms, ${transfer.discovery.samples} requests; idle p99 ${round(transfer.discovery.idleP99Ms)} ms`],
+    ['export NDJSON', `${round(transfer.exportNdjsonS, 1)} s`, `${transfer.users} users, ${round(transfer.exportNdjsonMb, 1)} MB`],
+    ['export CSV (default columns)', `${round(transfer.exportCsvS, 1)} s`, `${transfer.users} users, ${round(transfer.exportCsvMb, 1)} MB`],
+    ['db file / IdP RSS after', `${round(transfer.dbMb, 1)} MB`, `RSS ${transfer.childRssMbAfter === null ? '?' : round(transfer.childRssMbAfter)} MB`],
   ];
   const result = {
     date: new Date().toISOString(),
@@ -80,6 +91,7 @@ async function main() {
     coldStart: cold,
     refresh,
     login,
+    transfer,
   };
   const outDir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });
