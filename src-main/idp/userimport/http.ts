@@ -33,7 +33,8 @@ export async function createImport(ctx: IdpContext, runner: ImportRunner, body: 
   const req = readRequest(body);
   reserveUsage(ctx, 'user_import', req.records.length);
   // Expired jobs go when new ones come.
-  await ctx.store.db.write(() => ctx.store.userImportJobs.deleteCreatedBefore(ctx.clock.nowMs() - JOB_TTL_MS));
+  const expiredBefore = ctx.clock.nowMs() - JOB_TTL_MS;
+  if (ctx.store.userImportJobs.hasCreatedBefore(expiredBefore)) await ctx.store.db.write(() => ctx.store.userImportJobs.deleteCreatedBefore(expiredBefore));
   const job = await createJob(ctx, req);
   const json = jobResponseJson(job, ctx.store.userImportJobs.chunks(job.id));
   // Work starts after the answer is written, as upstream's queue does.
@@ -43,11 +44,16 @@ export async function createImport(ctx: IdpContext, runner: ImportRunner, body: 
 
 /** `GET /_api/admin/users/import/{id}` */
 export async function getImport(ctx: IdpContext, runner: ImportRunner, id: string): Promise<HttpResult> {
-  findJob(ctx, id);
-  // Only what is on disk is reported.
-  await runner.settled(id);
-  const job = findJob(ctx, id);
-  return resultEnvelope(jobResponseJson(job, ctx.store.userImportJobs.chunks(id)));
+  let job = findJob(ctx, id);
+  let chunks = ctx.store.userImportJobs.chunks(id);
+  // A job with a chunk still to run is pending whatever is on disk; a finished one is reported
+  // only once its last chunks are on disk.
+  if (chunks.every((c) => c.completedAt !== null)) {
+    await runner.settled(id);
+    job = findJob(ctx, id);
+    chunks = ctx.store.userImportJobs.chunks(id);
+  }
+  return resultEnvelope(jobResponseJson(job, chunks));
 }
 
 /** `GET /_sandbox/api/userimport/{id}/progress` */

@@ -97,6 +97,10 @@ export class UserImportJobRepo {
     return this.db.run('UPDATE user_import_chunk SET completed_at = ?, error = ?, records = NULL WHERE job_id = ? AND completed_at IS NULL', [at, error, jobId]);
   }
 
+  hasCreatedBefore(before: number): boolean {
+    return this.db.get('SELECT 1 AS x FROM user_import_job WHERE created_at < ? LIMIT 1', [before]) !== undefined;
+  }
+
   /** Deletes jobs created before `before` (their chunks go with them). */
   deleteCreatedBefore(before: number): number {
     return this.db.run('DELETE FROM user_import_job WHERE created_at < ?', [before]);
