@@ -459,3 +459,18 @@ describe('records in a project with other login ID settings', () => {
     expect(idp.ctx.store.identities.listByUser(r.details[0].user_id)).toEqual([]);
   });
 });
+
+describe('records in a project with non-ASCII usernames allowed', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp({ editConfig: projectConfig((doc) => (doc.identity.login_id.types = { username: { ascii_only: false } })) });
+  });
+  afterAll(() => idp.dispose());
+
+  it('accepts a non-ASCII username under ascii_only false, still refusing spaces and symbols', async () => {
+    const r = await runImport(idp, { identifier: 'preferred_username', records: [{ preferred_username: '美美' }, { preferred_username: 'Ünïcode_Name' }, { preferred_username: 'two words' }, { preferred_username: '🦊' }] });
+    expect(r.details.map((d: any) => d.outcome)).toEqual(['inserted', 'inserted', 'failed', 'failed']);
+    expect(idp.ctx.store.identities.listByUser(r.details[1].user_id)[0]).toMatchObject({ loginIdKey: 'username', loginId: 'ünïcode_name', originalLoginId: 'Ünïcode_Name' });
+    expect(failedWith(r.details[2]).info.causes).toEqual([{ location: '/login_id', kind: 'format', details: { format: 'username' } }]);
+  });
+});

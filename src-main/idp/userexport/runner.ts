@@ -75,7 +75,8 @@ export class ExportRunner {
 
   progress(task: ExportTask): ExportProgress {
     const live = this.live.get(task.id);
-    if (live) return { ...live };
+    // Once the task row says how it ended, that is the answer (as the compatible GET gives it).
+    if (live && task.completedAt === null && task.failedAt === null) return { ...live };
     const status = task.completedAt !== null ? 'completed' : task.failedAt !== null ? 'failed' : 'pending';
     return { id: task.id, status, users_total: task.usersTotal, users_written: task.usersWritten, bytes_written: task.bytesWritten };
   }
