@@ -61,8 +61,9 @@ export function readPage(db: Database, ids: string[]): Page {
   const by = (sql: string) => groupBy(db.all<any>(sql, p), (r) => r.user_id);
   return {
     users,
-    identities: by('SELECT * FROM identity WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id'),
-    authenticators: by('SELECT * FROM authenticator WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id'),
+    // Insertion order breaks ties: identities created in the same millisecond keep their order.
+    identities: by('SELECT * FROM identity WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid'),
+    authenticators: by('SELECT * FROM authenticator WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid'),
     verified: by('SELECT user_id, name, value FROM verified_claim WHERE user_id IN (SELECT value FROM json_each(?))') as Map<string, any[]>,
     roles: new Map([...by('SELECT l.user_id, r.key FROM rbac_user_role l JOIN rbac_role r ON r.id = l.role_id WHERE l.user_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid')].map(([k, v]) => [k, v.map((r) => r.key)])),
     groups: new Map([...by('SELECT l.user_id, g.key FROM rbac_user_group l JOIN rbac_group g ON g.id = l.group_id WHERE l.user_id IN (SELECT value FROM json_each(?)) ORDER BY l.created_at, l.rowid')].map(([k, v]) => [k, v.map((r) => r.key)])),
