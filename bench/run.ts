@@ -1,12 +1,12 @@
 /**
- * `npm run bench`: cold start, refresh-grant throughput and password login through the
- * Authentication Flow API of the real CLI, each printed as a ratio to a reference measured in the
+ * `npm run bench`: cold start, refresh-grant throughput, password login through the
+ * Authentication Flow API and user import/export through the Admin API of the real CLI, each printed as a ratio to a reference measured in the
  * same run (bare Node start, raw RS256 signing, raw bcrypt verification), because absolute figures
  * mean little across machines. Nothing here asserts speed; it reports.
  *
  * The Admin API part seeds 100k users and reports latencies and writes per second.
  *
- *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20 --admin-users 100000]
+ *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20 --admin-users 100000 --import-users 100000]
  *   npm run bench -- --only admin        (just the Admin API part)
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { refreshThroughput } from './refresh-throughput';
 import { passwordLogin } from './password-login';
 import { resolverThroughput } from './resolver-throughput';
 import { adminApiBench, adminApiRows } from './admin-api';
+import { userImportExport } from './user-import-export';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     users: { type: 'string', default: '20' },
     'admin-users': { type: 'string', default: '100000' },
+    'import-users': { type: 'string', default: '100000' },
     only: { type: 'string' },
   },
 });
@@ -67,6 +69,9 @@ async function main() {
   log('Admin API at scale...');
   const admin = await adminApiBench({ users: Number(values['admin-users']), durationS: Number(values.duration) }, log);
 
+  log('user import and export through the Admin API...');
+  const transfer = await userImportExport({ users: Number(values['import-users']) }, log);
+
   const ms = (x: number) => `${round(x)} ms`;
   const x = (r: number) => `${round(r, 2)}×`;
   const rows: [string, string, string][] = [
@@ -103,6 +108,13 @@ async function main() {
     ['resolver, session cookie', `${round(resolver.cookie.reqPerSec)} req/s`, `${x(resolver.cookieVsHello)} hello; p50 / p99 ${resolver.cookie.latencyP50Ms} / ${resolver.cookie.latencyP99Ms} ms`],
     ['resolver non-2xx / wrong', `${resolver.bearer.non2xx + resolver.cookie.non2xx} / ${resolver.bearer.wrong + resolver.cookie.wrong}`, `errors ${resolver.bearer.errors + resolver.cookie.errors}; IdP CPU ${resolver.bearer.idpCpuCores === null ? '?' : round(resolver.bearer.idpCpuCores, 2)} / ${resolver.cookie.idpCpuCores === null ? '?' : round(resolver.cookie.idpCpuCores, 2)} cores`],
     ...adminApiRows(admin),
+    ['user import (Admin API)', `${round(transfer.importUsersPerSec)} users/s`, `${transfer.users} users with bcrypt hashes in ${transfer.requests} requests ≤ 500 kB, ${round(transfer.importS, 1)} s, ${transfer.failed} failed`],
+    ['raw sql.js insert, same rows', `${round(transfer.rawInsertUsersPerSec)} users/s`, 'reference: user + login ID + password rows, 100 per transaction, no flush'],
+    ['import ÷ raw insert', x(transfer.ratioVsRawInsert), 'validation, normalisation, search terms, durable flushes'],
+    ['discovery during import p50 / p99', `${round(transfer.discovery.duringP50Ms)} / ${round(transfer.discovery.duringP99Ms)} ms`, `max ${round(transfer.discovery.duringMaxMs)} ms, ${transfer.discovery.samples} requests; idle p99 ${round(transfer.discovery.idleP99Ms)} ms`],
+    ['export NDJSON', `${round(transfer.exportNdjsonS, 1)} s`, `${transfer.users} users, ${round(transfer.exportNdjsonMb, 1)} MB`],
+    ['export CSV (default columns)', `${round(transfer.exportCsvS, 1)} s`, `${transfer.users} users, ${round(transfer.exportCsvMb, 1)} MB`],
+    ['db file / IdP RSS after', `${round(transfer.dbMb, 1)} MB`, `RSS ${transfer.childRssMbAfter === null ? '?' : round(transfer.childRssMbAfter)} MB`],
   ];
   const result = {
     date: new Date().toISOString(),
@@ -116,6 +128,7 @@ async function main() {
     login,
     resolver,
     admin,
+    transfer,
   };
   const outDir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });

@@ -39,6 +39,7 @@ import { handleFetchJwks } from './sandbox/jwks-fetch-api';
 import { getClock, moveClock, resetClock } from './sandbox/clock-api';
 import { RequestLog, registerRequestLog, requestLogApi, noteResult, noteRejection } from './sandbox/request-log';
 import { clientsApi } from './sandbox/clients-api';
+import { registerUserImportExport } from './adminapi/rest-routes';
 
 
 export interface ServerOptions {
@@ -175,6 +176,9 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
   route(['GET', 'POST'], '/_images/*', 'api', handleImages, undefined, MAX_IMAGE_BYTES + 64 * 1024);
   route(['POST'], '/_sandbox/api/admin-token', 'api', handleAdminToken);
   route(['GET'], '/_sandbox/api/admin-api-keys', 'api', handleAdminApiKeys);
+
+  // User Import and Export API (Admin API JWT) and their console companions, in their own context.
+  await registerUserImportExport(app, ctx, opts.dataDir);
 
   // GET also answers HEAD (fastify exposes HEAD for GET routes).
   route(['GET'], '/_resolver/resolve', 'page', handleResolve);

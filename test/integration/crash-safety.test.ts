@@ -5,12 +5,11 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import initSqlJs from 'sql.js';
 import { Database } from '../../src-main/idp/store/database';
 import { Agent, formOf, prepareSignUp } from '../helpers/agent';
 import { cleanupCli, cliTempDir, startCli, type Cli } from '../helpers/cli';
+import { loginIdsOf } from '../helpers/store';
 
 const PASSWORD = 'password-1234';
 
@@ -43,32 +42,13 @@ async function logIn(issuer: string, email: string): Promise<Response> {
   return agent.request(form.action, { form: { x_csrf_token: form.csrf, x_state_token: form.token, email, password: PASSWORD } });
 }
 
-let sql: Awaited<ReturnType<typeof initSqlJs>> | undefined;
 /** Opens the file as a fresh reader would: full integrity check, and the login IDs it holds. */
-/**
- * The snapshot file must pass SQLite's integrity check as it lies on disk; the users are read as
- * the next start sees them: the snapshot plus the journal's intact records.
- */
+/** The snapshot must pass SQLite's integrity check as it lies on disk; users are read as the next start sees them. */
 async function inspect(path: string): Promise<{ integrity: string; emails: Set<string> }> {
-  const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
-  sql ??= await initSqlJs({ locateFile: () => wasm });
-  const bytes = await readFile(path);
-  let raw: InstanceType<typeof sql.Database> | undefined;
-  let integrity: string;
   try {
-    raw = new sql.Database(bytes);
-    integrity = String(raw.exec('PRAGMA integrity_check')[0].values.map((r) => r[0]).join('; '));
+    return await loginIdsOf(path);
   } catch (e: any) {
-    return { integrity: `unreadable (${bytes.length} bytes): ${e.message}`, emails: new Set() };
-  } finally {
-    raw?.close();
-  }
-  const db = await Database.open(path);
-  try {
-    const rows = db.all<{ login_id: string }>("SELECT login_id FROM identity WHERE type = 'login_id'");
-    return { integrity, emails: new Set(rows.map((r) => r.login_id)) };
-  } finally {
-    await db.close();
+    return { integrity: e.message, emails: new Set() };
   }
 }
 

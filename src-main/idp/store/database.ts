@@ -303,6 +303,22 @@ export class Database {
     this.db.close();
   }
 
+  /**
+   * A read-only copy of the committed database at this instant, in memory (exports read from it
+   * while writes go on). Never flushed; close it when done.
+   */
+  async snapshot(): Promise<Database> {
+    const SQL = await loadSqlJs();
+    return new Database(new SQL.Database(this.db.export()), '');
+  }
+
+  /** Closes a snapshot (no flush: it has no file). */
+  closeSnapshot(): void {
+    for (const s of this.statements.values()) s.free();
+    this.statements.clear();
+    this.db.close();
+  }
+
   /** Size of the database in bytes, as SQLite reports it. */
   sizeBytes(): number {
     const pageCount = this.db.exec('PRAGMA page_count')[0].values[0][0] as number;

@@ -318,4 +318,54 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'user import jobs and chunks, user export tasks, claim lookups',
+    sql: `
+      CREATE TABLE user_import_job (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        upsert INTEGER NOT NULL,
+        identifier TEXT NOT NULL,
+        total INTEGER NOT NULL,
+        chunks_total INTEGER NOT NULL,
+        started_at INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX user_import_job_created ON user_import_job (created_at);
+
+      -- One row per chunk of 100 records: its input until it ran, then its result. A chunk's
+      -- result is written in the same transaction as the records it imported.
+      CREATE TABLE user_import_chunk (
+        job_id TEXT NOT NULL REFERENCES user_import_job (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        records TEXT,
+        record_count INTEGER NOT NULL,
+        completed_at INTEGER,
+        result TEXT,
+        error TEXT,
+        PRIMARY KEY (job_id, seq)
+      );
+
+      CREATE TABLE user_export_task (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        options TEXT NOT NULL DEFAULT '{}',
+        completed_at INTEGER,
+        failed_at INTEGER,
+        error TEXT,
+        file_key TEXT,
+        users_total INTEGER,
+        users_written INTEGER NOT NULL DEFAULT 0,
+        bytes_written INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX user_export_task_created ON user_export_task (created_at);
+
+      -- The import finds existing users by the standard claim of any identity.
+      CREATE INDEX identity_claim_email ON identity (json_extract(claims, '$.email'));
+      CREATE INDEX identity_claim_phone_number ON identity (json_extract(claims, '$.phone_number'));
+      CREATE INDEX identity_claim_preferred_username ON identity (json_extract(claims, '$.preferred_username'));
+    `,
+  },
 ];

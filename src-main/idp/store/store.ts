@@ -17,6 +17,8 @@ import { RbacRepo } from './repos/rbac';
 import { AuditLogRepo } from './repos/audit-log';
 import { UserSearchRepo } from './repos/user-search';
 import { ImageRepo } from './repos/images';
+import { UserImportJobRepo } from './repos/user-import-jobs';
+import { UserExportTaskRepo } from './repos/user-export-tasks';
 
 /** The durable store: the database plus one repository per table. */
 export interface Store {
@@ -39,6 +41,8 @@ export interface Store {
   auditLog: AuditLogRepo;
   userSearch: UserSearchRepo;
   images: ImageRepo;
+  userImportJobs: UserImportJobRepo;
+  userExportTasks: UserExportTaskRepo;
 }
 
 export async function openStore(path: string): Promise<Store> {
@@ -64,6 +68,8 @@ export async function openStore(path: string): Promise<Store> {
     auditLog: new AuditLogRepo(db),
     userSearch,
     images: new ImageRepo(db),
+    userImportJobs: new UserImportJobRepo(db),
+    userExportTasks: new UserExportTaskRepo(db),
   };
   await buildSearchTermsOnce(store);
   return store;

@@ -8,6 +8,8 @@ export interface ParsedPhone {
   nationalNumber: string;
   possible: boolean;
   valid: boolean;
+  /** ISO 3166 alpha-2 region of the number, when libphonenumber knows it. */
+  country?: string;
 }
 
 /** Parses `+` followed by digits (spaces and dashes allowed); undefined when that is not the shape. */
@@ -15,7 +17,7 @@ export function parsePhone(input: string): ParsedPhone | undefined {
   if (!/^ *\+[0-9 -]*$/.test(input)) return undefined;
   const n = parsePhoneNumberFromString(input.trim());
   if (!n) return undefined;
-  return { e164: n.number, countryCallingCode: n.countryCallingCode, nationalNumber: n.nationalNumber, possible: n.isPossible(), valid: n.isValid() };
+  return { e164: n.number, countryCallingCode: n.countryCallingCode, nationalNumber: n.nationalNumber, possible: n.isPossible(), valid: n.isValid(), country: n.country };
 }
 
 /** A login-ID phone number: possible, valid and already written in E.164. */

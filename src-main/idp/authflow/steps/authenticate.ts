@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors';
-import { verifyPassword } from '../../crypto/password';
+import { verifyPassword, needsRehash, hashPassword } from '../../crypto/password';
 import { checkPasswordPolicy } from '../../user/password-policy';
 import { maskClaim } from '../masking';
 import { recordAuthenticator } from '../amr';
@@ -157,6 +157,11 @@ export const authenticate: StepHandler = {
       const authenticator = ctx.store.authenticators.findPassword(state.userId!, 'primary');
       const ok = authenticator?.passwordHash ? await verifyPassword(String(input.password), authenticator.passwordHash) : false;
       if (!ok) throw wrong(env, option.authentication, 'password');
+      // An imported plain bcrypt hash is upgraded to the latest format, as upstream does.
+      if (needsRehash(authenticator!.passwordHash!)) {
+        const hash = await hashPassword(String(input.password)).catch(() => undefined);
+        if (hash) await ctx.store.db.write(() => ctx.store.authenticators.updatePasswordHash(authenticator!.id, hash, ctx.clock.nowMs()));
+      }
       // A password that no longer meets the policy, or that an admin marked expired, must be changed (change_password step).
       if (checkPasswordPolicy(ctx.config.app.authenticator.password.policy, String(input.password)).length) state.passwordChangeReason = 'policy';
       const expireAfter = authenticator?.data.expire_after;
