@@ -57,10 +57,20 @@ function run(command, args) {
     process.on(signal, handler)
     return [signal, handler]
   })
+  // npm may exit on a signal without passing it on: when our parent is gone, stop the child.
+  const parent = process.ppid
+  const orphanWatch = setInterval(() => {
+    if (process.ppid !== parent && !signalled) {
+      signalled = true
+      child.kill('SIGTERM')
+    }
+  }, 500)
+  orphanWatch.unref()
   const done = new Promise((resolve) => {
     child.once('error', (error) => resolve({ error }))
     child.once('exit', (code, signal) => resolve({ code, signal }))
   }).finally(() => {
+    clearInterval(orphanWatch)
     for (const [signal, handler] of handlers) process.off(signal, handler)
   })
   return { child, done, wasSignalled: () => signalled }

@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { startIdp, type RunningIdp } from './idp/index';
 import { ConfigError, StartupError } from './idp/errors';
@@ -17,6 +16,7 @@ import { retentionSeconds } from './idp/crypto/signing-keys';
 import { createClock } from './idp/clock';
 import { createRandom } from './idp/random';
 import { mintAdminToken, DEFAULT_ADMIN_TOKEN_LIFETIME, MAX_ADMIN_TOKEN_LIFETIME } from './idp/adminapi/token';
+import { ensureDir } from './idp/store/ensure-dir';
 
 const USAGE = `Usage: authgear-sandbox serve [--port N] [--host H] [--data DIR]
        authgear-sandbox admin-token [--data DIR] [--lifetime SECONDS]
@@ -90,6 +90,14 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Under npm (`npm run serve`, `npm start`), a signal to npm alone may not reach us: stop when
+  // the process that started us is gone, so the port and the data directory are freed.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop('parent process exited');
+    }, 500).unref();
+  }
   // Only now announce readiness: a signal sent as soon as the line is seen must find the handlers.
   process.stdout.write(`Authgear Sandbox is running. Issuer: ${idp.issuer}  Console: ${idp.consoleUrl}\n`);
 }
@@ -109,7 +117,7 @@ async function rotateKey(argv: string[]): Promise<void> {
   const dataDir = resolve(values.data ?? defaultDataDir());
   let unlock: () => Promise<void>;
   try {
-    await mkdir(dataDir, { recursive: true });
+    await ensureDir(dataDir);
     unlock = await lockDataDir(dataDir);
   } catch (e: any) {
     const running = e instanceof StartupError && e.message.includes('in use');
@@ -148,7 +156,7 @@ async function adminToken(argv: string[]): Promise<void> {
   try {
     const dataDir = values.data ?? defaultDataDir();
     // A new data directory becomes a new project, as `serve` would make it.
-    await mkdir(dataDir, { recursive: true });
+    await ensureDir(dataDir);
     const config = await loadConfig(dataDir, { random: createRandom(), clock, defaultOrigin: 'http://localhost:3100' });
     const minted = await mintAdminToken(config.secrets.adminApiKeys, config.app.id, clock.nowSec(), lifetime);
     process.stdout.write(`${minted.token}\n`);

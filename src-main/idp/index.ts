@@ -1,4 +1,4 @@
-import { mkdir, access, readFile, constants } from 'node:fs/promises';
+import { access, readFile, constants } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { allowedHosts } from './http/host-check';
 import { StartupError } from './errors';
 import { lockDataDir } from './store/dir-lock';
 import type { OutboxMessage } from './store/repos/outbox';
+import { ensureDir } from './store/ensure-dir';
 
 export interface StartOptions {
   dataDir: string;
@@ -90,7 +91,7 @@ function issuerFor(publicOrigin: string, port: number): string {
 
 async function prepareDataDir(dataDir: string): Promise<void> {
   try {
-    await mkdir(dataDir, { recursive: true });
+    await ensureDir(dataDir);
     await access(dataDir, constants.R_OK | constants.W_OK);
   } catch (e: any) {
     throw new StartupError(`cannot use data directory ${dataDir}: ${e.code ?? e.message}`);

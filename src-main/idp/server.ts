@@ -58,6 +58,10 @@ export async function buildServer(ctx: IdpContext, opts: ServerOptions): Promise
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A JSON `__proto__` / `constructor.prototype` key is dropped, never merged into objects; the
+    // rest of the body is read as usual (Go's decoder, upstream's, ignores such keys too).
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     routerOptions: { ignoreTrailingSlash: false, querystringParser: firstValues },
     // Malformed URLs and the like: plain text, never the framework's own JSON.
     frameworkErrors: (_err, _req, reply) => {

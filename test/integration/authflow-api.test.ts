@@ -164,6 +164,25 @@ describe('Authentication Flow API: email + password project', () => {
     expect((await broken.json()).error).toMatchObject({ name: 'BadRequest', reason: 'InvalidJSON' });
   });
 
+  it('two flows signing up the same address: the second to finish gets InvariantViolated, not a 500', async () => {
+    const tabs = [client(), client()];
+    const states: string[] = [];
+    for (const c of tabs) {
+      let r = await c.create('signup', { batch_input: [{ identification: 'email', login_id: 'race@example.com' }] });
+      idp.ctx.clock.advance(61_000); // past the resend cooldown, so the second tab gets its own code
+      r = await c.input(r.body.result.state_token, { code: await c.latestCode('race@example.com') });
+      expect(r.body.result.action.type).toBe('create_authenticator');
+      states.push(r.body.result.state_token);
+    }
+    idp.ctx.clock.reset();
+    const results = await Promise.all(tabs.map((c, i) => c.input(states[i], { authentication: 'primary_password', new_password: PASSWORD })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 400]);
+    const loser = results.find((r) => r.status === 400)!;
+    expect(loser.body.error).toMatchObject({ reason: 'InvariantViolated', info: { cause: { kind: 'DuplicatedIdentity' }, FlowType: 'signup' } });
+    expect(idp.ctx.store.db.all("SELECT id FROM identity WHERE login_id = 'race@example.com'")).toHaveLength(1);
+  });
+
   it('the resend cooldown also holds per flow: a second address in the same flow gets nothing for 60 s', async () => {
     const c = client();
     const start = await c.create('signup');
@@ -197,6 +216,10 @@ describe('Authentication Flow API: email + password project', () => {
       expect(r.status).toBe(400);
       expect(r.body.error.reason).toBe('ValidationFailed');
     }
+    // A __proto__ key is dropped (never merged into objects), not an error.
+    const proto = await fetch(`${idp.issuer}/api/v1/authentication_flows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"login","name":"default","__proto__":{"polluted":1}}' });
+    expect(proto.status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const wrongToken = await c.post('/states/input', { state_token: 42, input: {} });
     expect(wrongToken.body.error.reason).toBe('ValidationFailed');
     // The token still stands where it was, and a correct input with extra keys goes on.

@@ -57,6 +57,9 @@ describe('Authentication Flow API: phone numbers, SMS and WhatsApp', () => {
     });
     const [message] = await c.outbox(PHONE);
     expect(message).toMatchObject({ channel: 'sms', to: PHONE, message_type: 'verification', otp_form: 'code', subject: null });
+    // A `+` left unencoded in the query (a space once decoded) still finds the number.
+    const raw = await fetch(`${idp.issuer}/_sandbox/api/outbox/latest?to=${PHONE}`, { headers: { authorization: `Bearer ${idp.consoleToken}` } });
+    expect((await raw.json()).code).toBe(message.code);
     expect(message.code).toMatch(/^\d{6}$/);
     const wrong = await c.input(r.body.result.state_token, { code: notThe(message.code) });
     expect(wrong.body.error).toMatchObject({ reason: 'InvalidVerificationCode', info: { FlowType: 'signup' } });
@@ -154,7 +157,7 @@ describe('Authentication Flow API: phone numbers, SMS and WhatsApp', () => {
     page = await submit(agent, page.body, { code: await latestCode(idp.issuer, '+85265000004') });
     // Verified by now: the passwordless choice is taken for the user, or a password is asked.
     expect(page.res.status).toBe(200);
-    expect(page.body).toMatch(/Text a sign-in code|name="new_password"/);
+    expect(page.body).toMatch(/Sign in with a code texted|name="new_password"/);
   });
 });
 

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { stat, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, formOf, prepareSignUp } from '../helpers/agent';
-import { cleanupCli, cliTempDir as tempDir, spawnCli, startCli, type Cli } from '../helpers/cli';
+import { cleanupCli, cliTempDir as tempDir, spawnCli, startCli, REPO, type Cli } from '../helpers/cli';
 
 afterEach(cleanupCli);
 
@@ -115,6 +115,11 @@ describe('authgear-sandbox serve', () => {
     const line = onlyFailureLine(await failingStart(['--port', '0', '--data', data]));
     expect(line).toContain(data);
     expect(line).toMatch(/data directory/);
+  });
+
+  it.runIf(process.platform === 'linux')('exits 1 (and does not hang) for a data directory under /proc', async () => {
+    const line = onlyFailureLine(await failingStart(['--port', '0', '--data', '/proc/agsb-nope/data']));
+    expect(line).toMatch(/cannot use data directory \/proc\/agsb-nope\/data/);
   });
 
   it('exits 1 with one stderr line for a bad --port value', async () => {
@@ -302,5 +307,40 @@ ui:
     expect(ok.headers.get('location')).toBe('/settings');
     again.child.kill('SIGTERM');
     expect((await exitWithin(again, 10_000)).code).toBe(0);
+  });
+});
+
+describe('started by npm', () => {
+  it('stops (freeing the port and the data directory) when the npm process that started it dies', async () => {
+    const { spawn } = await import('node:child_process');
+    const data = await tempDir();
+    // A stand-in for npm: starts the CLI as its child (with npm's environment variable), then is
+    // killed without passing anything on, as happens when only npm's pid gets the signal.
+    const bin = join(REPO, 'bin/authgear-sandbox.js');
+    const launcher = spawn(process.execPath, ['-e', `
+      const { spawn } = require('node:child_process');
+      const c = spawn(process.execPath, [${JSON.stringify(bin)}, 'serve', '--port', '0', '--data', ${JSON.stringify(data)}], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, npm_lifecycle_event: 'serve' } });
+      c.stdout.on('data', (d) => process.stdout.write('pid=' + c.pid + ' ' + d));
+      setInterval(() => {}, 1000);
+    `], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    launcher.stdout!.on('data', (d) => (out += d));
+    await expect.poll(() => out, { timeout: 30_000 }).toMatch(/Authgear Sandbox is running/);
+    const pid = Number(/pid=(\d+)/.exec(out)![1]);
+    const issuer = /Issuer: (\S+)/.exec(out)![1];
+    expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
+    launcher.kill('SIGKILL');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive, { timeout: 15_000 }).toBe(false);
+    // The data directory is free again: a new sandbox starts on it.
+    const again = await startCli(['--port', '0', '--data', data]);
+    expect((await fetch(`${again.issuer}/.well-known/openid-configuration`)).status).toBe(200);
   });
 });

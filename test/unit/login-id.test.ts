@@ -21,6 +21,8 @@ describe('phone login IDs', () => {
     expect(normalizeLoginId('username', 'Ann_1')).toBe('ann_1');
     expect(isValidLoginId('email', 'not-an-email')).toBe(false);
     expect(isValidLoginId('phone', '+85298765432')).toBe(true);
+    expect(isValidLoginId('email', 'x\ud83d@example.com')).toBe(false);
+    expect(isValidLoginId('email', '😀@example.com')).toBe(true);
   });
 });
 
@@ -34,5 +36,8 @@ describe('masking (spec authflow.md 6.3)', () => {
     expect(maskClaim('johndoe@example.com')).toBe('joh****@example.com');
     expect(maskClaim('+85298765432')).toBe('+8529876****');
     expect(maskClaim('ann')).toBe('ann');
+    // Code points, not UTF-16 units: never half an emoji.
+    expect(maskClaim('😀@example.com')).toBe('*@example.com');
+    expect(maskClaim('😀😀ab@example.com')).toBe('😀😀**@example.com');
   });
 });

@@ -14,3 +14,13 @@ export function withFlowType(e: unknown, type: FlowType): unknown {
   if (e.reason === 'ValidationFailed' && e.message !== 'invalid login ID') return e;
   return new ApiError(e.name, e.reason, e.message, { ...(e.info ?? {}), FlowType: type });
 }
+
+/** Sign-up of a login ID another identity already holds (spec authflow.md 9). */
+export const duplicatedLoginId = (type: string) =>
+  new ApiError('Invalid', 'InvariantViolated', 'identity already exists', {
+    IdentityTypeExisting: 'login_id',
+    IdentityTypeIncoming: 'login_id',
+    LoginIDTypeExisting: type,
+    LoginIDTypeIncoming: type,
+    cause: { kind: 'DuplicatedIdentity' },
+  });

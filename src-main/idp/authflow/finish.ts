@@ -5,6 +5,7 @@ import { establishSession, handOff } from '../session/establish';
 import { suppressIdpSession } from '../oauth/authorize/request';
 import { resolveRequestSession } from '../session/resolve';
 import { finalAmr } from './amr';
+import { duplicatedLoginId } from './errors';
 import { promoteUser } from './promote';
 import { audit, sourceOf } from '../audit/record';
 
@@ -15,6 +16,8 @@ async function createUser(ctx: IdpContext, req: HttpRequest, state: FlowState): 
   const now = ctx.clock.nowMs();
   const userId = ctx.random.uuid();
   await ctx.store.db.write(() => {
+    // Another flow may have taken the login ID since this one identified it (two tabs, a race).
+    if (ctx.store.identities.findByLoginId(p.loginIdKey, p.loginId)) throw duplicatedLoginId(p.loginIdType);
     // The login ID's claim becomes the matching standard attribute, as upstream populates them.
     const claimName = { email: 'email', phone: 'phone_number', username: 'preferred_username' }[p.loginIdType] ?? 'email';
     const claim = { [claimName]: p.loginId };

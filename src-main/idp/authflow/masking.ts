@@ -4,9 +4,10 @@ import { phoneParts } from '../user/login-id';
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at < 0) return email;
-  const local = email.slice(0, at);
+  // By code point, so an emoji is kept or masked whole, never split into half a surrogate pair.
+  const local = Array.from(email.slice(0, at));
   const keep = Math.floor(local.length / 2);
-  return `${local.slice(0, keep)}${'*'.repeat(local.length - keep)}${email.slice(at)}`;
+  return `${local.slice(0, keep).join('')}${'*'.repeat(local.length - keep)}${email.slice(at)}`;
 }
 
 /** `+85298765432` → `+8529876****`: calling code and the first half of the national number. */

@@ -1,3 +1,4 @@
+import { duplicatedLoginId } from './errors';
 import type { IdpContext } from '../context';
 import type { FlowState } from './types';
 import { ApiError } from '../errors';
@@ -58,6 +59,7 @@ export async function promoteUser(ctx: IdpContext, state: FlowState): Promise<st
     const claim = { [p.loginIdType === 'username' ? 'preferred_username' : 'email']: p.loginId };
     ctx.store.users.setStandardAttributes(user.id, { ...user.standardAttributes, ...claim }, now);
     ctx.store.users.setLastLogin(user.id, now);
+    if (ctx.store.identities.findByLoginId(p.loginIdKey, p.loginId)) throw duplicatedLoginId(p.loginIdType);
     ctx.store.identities.insert({ id: ctx.random.uuid(), userId: user.id, type: 'login_id', loginIdKey: p.loginIdKey, loginIdType: p.loginIdType, loginId: p.loginId, originalLoginId: p.originalLoginId, claims: claim, createdAt: now, updatedAt: now });
     for (const c of p.verified) ctx.store.verifiedClaims.insert({ id: ctx.random.uuid(), userId: user.id, name: c.name, value: c.value, createdAt: now });
     p.authenticators.forEach((a, i) =>

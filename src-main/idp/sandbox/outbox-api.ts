@@ -24,19 +24,25 @@ function view(m: OutboxMessage) {
   };
 }
 
+/** A `+` left unencoded in `?to=+852…` arrives as a space: read it as the phone number meant. */
+function recipient(to: string | undefined): string | undefined {
+  return to ? to.replace(/^ (?=\d)/, '+') : undefined;
+}
+
 /** `GET /_sandbox/api/outbox?to=&limit=`: messages the IdP would have sent, newest first. */
 export function listOutbox(ctx: IdpContext, req: HttpRequest): HttpResult {
   requireConsoleToken(ctx, req);
   const limit = Math.min(Math.max(Number.parseInt(req.query.limit ?? '100', 10) || 100, 1), 1000);
-  return json(200, { messages: ctx.store.outbox.list({ to: req.query.to || undefined, limit }).map(view) }, NO_STORE);
+  return json(200, { messages: ctx.store.outbox.list({ to: recipient(req.query.to), limit }).map(view) }, NO_STORE);
 }
 
 /** `GET /_sandbox/api/outbox/latest?to=`: the newest message to one address (for tests reading codes). */
 export function latestOutbox(ctx: IdpContext, req: HttpRequest): HttpResult {
   requireConsoleToken(ctx, req);
   if (!req.query.to) throw new ApiError('Invalid', 'ValidationFailed', 'to is required', { causes: [{ location: '/to', kind: 'required' }] });
-  const [m] = ctx.store.outbox.list({ to: req.query.to, limit: 1 });
-  if (!m) throw new ApiError('NotFound', 'MessageNotFound', `no message to ${req.query.to}`);
+  const to = recipient(req.query.to)!;
+  const [m] = ctx.store.outbox.list({ to, limit: 1 });
+  if (!m) throw new ApiError('NotFound', 'MessageNotFound', `no message to ${to}`);
   return json(200, view(m), NO_STORE);
 }
 

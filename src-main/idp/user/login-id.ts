@@ -48,5 +48,7 @@ export function normalizeLoginId(type: LoginIdType, raw: string): string {
 
 /** The format check of a new login ID (sign-up, adding an identity). */
 export function isValidLoginId(type: LoginIdType, raw: string): boolean {
+  // A lone surrogate cannot be stored or sent faithfully (it would turn into U+FFFD).
+  if (!(raw as string & { isWellFormed(): boolean }).isWellFormed()) return false;
   return type === 'email' ? isValidEmail(raw) : type === 'phone' ? isValidPhone(raw) : isValidUsername(raw);
 }

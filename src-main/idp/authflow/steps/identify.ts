@@ -1,6 +1,7 @@
 import { ApiError } from '../../errors';
 import { normalizeLoginId, isValidLoginId, type LoginIdType } from '../../user/login-id';
 import { isReservedUsername } from '../../user/reserved-usernames';
+import { duplicatedLoginId } from '../errors';
 import type { StepHandler, StepEnv } from './step';
 import { objectSchema } from './step';
 import { startPromotion } from '../promote';
@@ -70,15 +71,7 @@ export const identify: StepHandler = {
             causes: [{ location: '/login_id', kind: 'blocked', details: { reason: 'UsernameReserved' } }],
           });
         }
-        if (identity) {
-          throw new ApiError('Invalid', 'InvariantViolated', 'identity already exists', {
-            IdentityTypeExisting: 'login_id',
-            IdentityTypeIncoming: 'login_id',
-            LoginIDTypeExisting: type,
-            LoginIDTypeIncoming: type,
-            cause: { kind: 'DuplicatedIdentity' },
-          });
-        }
+        if (identity) throw duplicatedLoginId(type);
         state.pending = { loginIdKey: type, loginIdType: type, loginId, originalLoginId: raw.trim(), verified: [], authenticators: [] };
         return { done: true, branch };
       }

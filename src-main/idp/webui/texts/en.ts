@@ -58,7 +58,7 @@ export const en = {
   'otp.resend': 'Send a new code',
   'otp.resend-in': 'You can ask for a new code in {seconds} seconds.',
   'otp.choose': 'Email a sign-in code to {target}',
-  'otp.choose-sms': 'Text a sign-in code to {target}',
+  'otp.choose-sms': 'Send a sign-in code to {target}',
   'otp.channel-title': 'How should we send the code?',
   'otp.channel-subtitle': 'A code will go to {target}.',
   'otp.channel.sms': 'Send by SMS',
