@@ -8,6 +8,7 @@
  *
  *   npm run bench [-- --runs 5 --duration 10 --connections 10 --users 20 --admin-users 100000 --import-users 100000]
  *   npm run bench -- --only admin        (just the Admin API part)
+ *   npm run bench -- --only import       (just the user import/export part)
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -54,9 +55,37 @@ async function adminOnly() {
   console.log('\nwrote bench/results/admin-latest.json');
 }
 
+type Transfer = Awaited<ReturnType<typeof userImportExport>>;
+
+function transferRows(transfer: Transfer): [string, string, string][] {
+  const x = (r: number) => `${round(r, 2)}×`;
+  return [
+    ['user import (Admin API)', `${round(transfer.importUsersPerSec)} users/s`, `${transfer.users} users with bcrypt hashes in ${transfer.requests} requests ≤ 500 kB, ${round(transfer.importS, 1)} s, ${transfer.failed} failed`],
+    ['raw sql.js insert, same rows', `${round(transfer.rawInsertUsersPerSec)} users/s`, 'reference: user + login ID + password rows, 100 per transaction, no flush'],
+    ['import ÷ raw insert', x(transfer.ratioVsRawInsert), 'validation, normalisation, search terms, durable flushes'],
+    ['discovery during import p50 / p99', `${round(transfer.discovery.duringP50Ms)} / ${round(transfer.discovery.duringP99Ms)} ms`, `max ${round(transfer.discovery.duringMaxMs)} ms, ${transfer.discovery.samples} requests; idle p99 ${round(transfer.discovery.idleP99Ms)} ms`],
+    ['export NDJSON', `${round(transfer.exportNdjsonS, 1)} s`, `${transfer.users} users, ${round(transfer.exportNdjsonMb, 1)} MB`],
+    ['export CSV (default columns)', `${round(transfer.exportCsvS, 1)} s`, `${transfer.users} users, ${round(transfer.exportCsvMb, 1)} MB`],
+    ['db file / IdP RSS after', `${round(transfer.dbMb, 1)} MB`, `RSS ${transfer.childRssMbAfter === null ? '?' : round(transfer.childRssMbAfter)} MB`],
+  ];
+}
+
+async function importOnly() {
+  const started = Date.now();
+  log('user import and export through the Admin API...');
+  const transfer = await userImportExport({ users: Number(values['import-users']) }, log);
+  const outDir = join(REPO_ROOT, 'bench', 'results');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'import-latest.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, transfer }, null, 2)}\n`);
+  console.log(`\nAuthgear Sandbox bench (user import/export) — ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, ${round((Date.now() - started) / 1000)} s\n`);
+  console.log(table([['metric', 'value', 'reference / note'], ...transferRows(transfer)]));
+  console.log('\nwrote bench/results/import-latest.json');
+}
+
 async function main() {
   installCleanupHandlers();
   if (values.only === 'admin') return adminOnly();
+  if (values.only === 'import') return importOnly();
   const started = Date.now();
   log('cold start (spawn → discovery 200)...');
   const cold = await coldStart(Number(values.runs), log);
@@ -108,13 +137,7 @@ async function main() {
     ['resolver, session cookie', `${round(resolver.cookie.reqPerSec)} req/s`, `${x(resolver.cookieVsHello)} hello; p50 / p99 ${resolver.cookie.latencyP50Ms} / ${resolver.cookie.latencyP99Ms} ms`],
     ['resolver non-2xx / wrong', `${resolver.bearer.non2xx + resolver.cookie.non2xx} / ${resolver.bearer.wrong + resolver.cookie.wrong}`, `errors ${resolver.bearer.errors + resolver.cookie.errors}; IdP CPU ${resolver.bearer.idpCpuCores === null ? '?' : round(resolver.bearer.idpCpuCores, 2)} / ${resolver.cookie.idpCpuCores === null ? '?' : round(resolver.cookie.idpCpuCores, 2)} cores`],
     ...adminApiRows(admin),
-    ['user import (Admin API)', `${round(transfer.importUsersPerSec)} users/s`, `${transfer.users} users with bcrypt hashes in ${transfer.requests} requests ≤ 500 kB, ${round(transfer.importS, 1)} s, ${transfer.failed} failed`],
-    ['raw sql.js insert, same rows', `${round(transfer.rawInsertUsersPerSec)} users/s`, 'reference: user + login ID + password rows, 100 per transaction, no flush'],
-    ['import ÷ raw insert', x(transfer.ratioVsRawInsert), 'validation, normalisation, search terms, durable flushes'],
-    ['discovery during import p50 / p99', `${round(transfer.discovery.duringP50Ms)} / ${round(transfer.discovery.duringP99Ms)} ms`, `max ${round(transfer.discovery.duringMaxMs)} ms, ${transfer.discovery.samples} requests; idle p99 ${round(transfer.discovery.idleP99Ms)} ms`],
-    ['export NDJSON', `${round(transfer.exportNdjsonS, 1)} s`, `${transfer.users} users, ${round(transfer.exportNdjsonMb, 1)} MB`],
-    ['export CSV (default columns)', `${round(transfer.exportCsvS, 1)} s`, `${transfer.users} users, ${round(transfer.exportCsvMb, 1)} MB`],
-    ['db file / IdP RSS after', `${round(transfer.dbMb, 1)} MB`, `RSS ${transfer.childRssMbAfter === null ? '?' : round(transfer.childRssMbAfter)} MB`],
+    ...transferRows(transfer),
   ];
   const result = {
     date: new Date().toISOString(),
