@@ -8,6 +8,7 @@ import ResolverView from './views/Resolver.vue'
 import ClockView from './views/Clock.vue'
 import RequestLogView from './views/RequestLog.vue'
 import ClientsView from './views/Clients.vue'
+import GraphiQLView from './views/GraphiQL.vue'
 
 export interface Route {
   path: string
@@ -18,7 +19,7 @@ export interface Route {
 export const routes: readonly Route[] = [
   { path: '/', label: 'Overview', component: OverviewView },
   { path: '/users', label: 'Users', component: null },
-  { path: '/graphiql', label: 'GraphiQL', component: null },
+  { path: '/graphiql', label: 'GraphiQL', component: GraphiQLView },
   { path: '/import', label: 'Import', component: null },
   { path: '/export', label: 'Export', component: null },
   { path: '/tokens', label: 'Tokens', component: TokensView },
