@@ -10,6 +10,7 @@ import RequestLogView from './views/RequestLog.vue'
 import ClientsView from './views/Clients.vue'
 import GraphiQLView from './views/GraphiQL.vue'
 import UsersView from './views/Users.vue'
+import ImportView from './views/Import.vue'
 
 export interface Route {
   path: string
@@ -21,7 +22,7 @@ export const routes: readonly Route[] = [
   { path: '/', label: 'Overview', component: OverviewView },
   { path: '/users', label: 'Users', component: UsersView },
   { path: '/graphiql', label: 'GraphiQL', component: GraphiQLView },
-  { path: '/import', label: 'Import', component: null },
+  { path: '/import', label: 'Import', component: ImportView },
   { path: '/export', label: 'Export', component: null },
   { path: '/tokens', label: 'Tokens', component: TokensView },
   { path: '/resolver', label: 'Resolver', component: ResolverView },
