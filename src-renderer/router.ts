@@ -11,6 +11,7 @@ import ClientsView from './views/Clients.vue'
 import GraphiQLView from './views/GraphiQL.vue'
 import UsersView from './views/Users.vue'
 import ImportView from './views/Import.vue'
+import ExportView from './views/Export.vue'
 
 export interface Route {
   path: string
@@ -23,7 +24,7 @@ export const routes: readonly Route[] = [
   { path: '/users', label: 'Users', component: UsersView },
   { path: '/graphiql', label: 'GraphiQL', component: GraphiQLView },
   { path: '/import', label: 'Import', component: ImportView },
-  { path: '/export', label: 'Export', component: null },
+  { path: '/export', label: 'Export', component: ExportView },
   { path: '/tokens', label: 'Tokens', component: TokensView },
   { path: '/resolver', label: 'Resolver', component: ResolverView },
   { path: '/outbox', label: 'Outbox', component: OutboxView },
