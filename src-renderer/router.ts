@@ -8,6 +8,10 @@ import ResolverView from './views/Resolver.vue'
 import ClockView from './views/Clock.vue'
 import RequestLogView from './views/RequestLog.vue'
 import ClientsView from './views/Clients.vue'
+import GraphiQLView from './views/GraphiQL.vue'
+import UsersView from './views/Users.vue'
+import ImportView from './views/Import.vue'
+import ExportView from './views/Export.vue'
 
 export interface Route {
   path: string
@@ -17,10 +21,10 @@ export interface Route {
 
 export const routes: readonly Route[] = [
   { path: '/', label: 'Overview', component: OverviewView },
-  { path: '/users', label: 'Users', component: null },
-  { path: '/graphiql', label: 'GraphiQL', component: null },
-  { path: '/import', label: 'Import', component: null },
-  { path: '/export', label: 'Export', component: null },
+  { path: '/users', label: 'Users', component: UsersView },
+  { path: '/graphiql', label: 'GraphiQL', component: GraphiQLView },
+  { path: '/import', label: 'Import', component: ImportView },
+  { path: '/export', label: 'Export', component: ExportView },
   { path: '/tokens', label: 'Tokens', component: TokensView },
   { path: '/resolver', label: 'Resolver', component: ResolverView },
   { path: '/outbox', label: 'Outbox', component: OutboxView },
@@ -54,8 +58,11 @@ function clearQuery(): void {
   window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}#${currentPath.value}`)
 }
 
+/** `/users/<id>` belongs to `/users`: a view may read the rest of the path. */
+const matches = (r: Route, path: string) => r.path === path || (r.path !== '/' && path.startsWith(`${r.path}/`))
+
 const currentRoute = computed(
-  () => routes.find((r) => r.component !== null && r.path === currentPath.value) ?? fallback,
+  () => routes.find((r) => r.component !== null && matches(r, currentPath.value)) ?? fallback,
 )
 
 export function useRouter() {

@@ -144,6 +144,103 @@ export interface Health {
   flushes: number
 }
 
+/** A minted Admin API token (`POST /_sandbox/api/admin-token`). */
+export interface MintedAdminToken {
+  token: string
+  token_type: 'Bearer'
+  /** Seconds. */
+  expires_in: number
+  expires_at: number
+  kid: string
+  app_id: string
+  endpoint: string
+}
+
+export type ImportIdentifier = 'email' | 'phone_number' | 'preferred_username'
+
+/** The body of the User Import API. */
+export interface ImportRequest {
+  identifier: ImportIdentifier
+  upsert?: boolean
+  records: Record<string, unknown>[]
+}
+
+export type ImportOutcome = 'inserted' | 'updated' | 'skipped' | 'failed'
+
+export interface ImportSummary {
+  total: number
+  inserted: number
+  updated: number
+  skipped: number
+  failed: number
+}
+
+export interface ImportDetail {
+  index: number
+  record?: Record<string, unknown>
+  outcome: ImportOutcome
+  user_id?: string
+  warnings?: { message: string }[]
+  errors?: { name: string; reason: string; message: string; info?: unknown }[]
+}
+
+/** An import job as `GET /_api/admin/users/import/{id}` (or the dry run) answers it. */
+export interface ImportJob {
+  id: string
+  created_at: string
+  completed_at?: string
+  status: 'pending' | 'completed'
+  error?: { reason?: string; message?: string }
+  summary?: ImportSummary
+  details?: ImportDetail[]
+  dry_run?: boolean
+}
+
+export interface ImportProgress {
+  id: string
+  status: 'pending' | 'running' | 'completed' | 'interrupted'
+  total: number
+  processed: number
+  chunks_total: number
+  chunks_done: number
+  counts: { inserted: number; updated: number; skipped: number; failed: number }
+  started_at: string | null
+  updated_at: string
+}
+
+export interface ExportField {
+  pointer: string
+  field_name?: string
+}
+
+/** The body of `POST /_sandbox/api/userexport` (the compatible export plus sandbox options). */
+export interface SandboxExportRequest {
+  format: 'ndjson' | 'csv'
+  csv?: { fields?: ExportField[] }
+  neutralize_formulas?: boolean
+}
+
+/** An export task as `GET /_api/admin/users/export/{id}` answers it. */
+export interface ExportTask {
+  id: string
+  created_at: string
+  /** `completed` also when it failed (then `failed_at` and `error` are set), as upstream. */
+  status: 'pending' | 'completed'
+  request: { format: 'ndjson' | 'csv'; csv?: { fields?: ExportField[] } }
+  completed_at?: string
+  failed_at?: string
+  download_url?: string
+  error?: { reason?: string; message?: string }
+}
+
+export interface ExportProgress {
+  id: string
+  status: 'pending' | 'running' | 'completed' | 'failed'
+  users_total: number | null
+  users_written: number
+  bytes_written: number
+}
+
 /** The `{error:{...}}` envelope of Authgear's JSON APIs. */
 export interface ApiErrorBody {
   error: { name: string; reason: string; message: string; code: number; info?: unknown }
@@ -218,6 +315,13 @@ export function createSandboxApi(token: string) {
     updateClient: (clientId: string, patch: Partial<ClientFields>) =>
       request<ClientEditResult>('PATCH', `/clients/${encodeURIComponent(clientId)}`, patch),
     deleteClient: (clientId: string) => request<{ deleted: string }>('DELETE', `/clients/${encodeURIComponent(clientId)}`),
+    /** A short-lived Admin API token, as Authgear's portal mints one. */
+    adminToken: (lifetimeSeconds: number) => request<MintedAdminToken>('POST', '/admin-token', { lifetime_seconds: lifetimeSeconds }),
+    /** The real import over every record in a transaction that is rolled back. */
+    importDryRun: (body: ImportRequest) => request<{ result: ImportJob }>('POST', '/userimport/dry-run', body).then((r) => r.result),
+    importProgress: (id: string) => request<ImportProgress>('GET', `/userimport/${encodeURIComponent(id)}/progress`),
+    createExport: (body: SandboxExportRequest) => request<{ result: ExportTask }>('POST', '/userexport', body).then((r) => r.result),
+    exportProgress: (id: string) => request<ExportProgress>('GET', `/userexport/${encodeURIComponent(id)}/progress`),
   }
 }
 

@@ -110,7 +110,8 @@ describe('console overview', () => {
     await page.reload() // the token survives in sessionStorage
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor()
     let focusedCopyButton = false
-    for (let i = 0; i < 10 && !focusedCopyButton; i++) {
+    // Past the skip link and the eleven section links of the navigation.
+    for (let i = 0; i < 20 && !focusedCopyButton; i++) {
       await page.keyboard.press('Tab')
       focusedCopyButton = await page.evaluate(() => document.activeElement?.hasAttribute('data-copy') ?? false)
     }
