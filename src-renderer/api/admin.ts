@@ -28,6 +28,20 @@ export class AdminApiError extends Error {
   }
 }
 
+/**
+ * An error as a person should read it: the message, plus each cause of a validation error
+ * (where, what rule, its details), which the message alone ("invalid value") does not tell.
+ */
+export function describeAdminError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e)
+  if (!(e instanceof AdminApiError)) return e.message
+  const info = e.errors[0]?.extensions?.info as { causes?: { location?: string; kind?: string; details?: unknown }[] } | undefined
+  const causes = (info?.causes ?? []).map((c) =>
+    [c.location || '(the whole object)', c.kind, c.details === undefined ? '' : JSON.stringify(c.details)].filter(Boolean).join(' '),
+  )
+  return causes.length ? `${e.message}: ${causes.join('; ')}` : e.message
+}
+
 export interface AdminToken {
   token: string
   /** Real time (ms) after which the console mints another. */

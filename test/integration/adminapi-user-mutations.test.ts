@@ -91,6 +91,9 @@ describe('Admin API user mutations', () => {
     expect(u.formattedName).toBe('Ada Lovelace (Countess)');
     expect(u.endUserAccountID).toBe('attrs@example.com');
     const bad = await admin.fails(`mutation ($id: ID!, $a: UserStandardAttributes!) { updateUser(input: {userID: $id, standardAttributes: $a}) { user { id } } }`, { id, a: { gender: '', zoneinfo: 'Mars/Olympus', foo: 1 } });
+    // A day that does not exist is not a birthdate (Date.parse would quietly roll it over to March).
+    const feb30 = await admin.fails(`mutation ($id: ID!, $a: UserStandardAttributes!) { updateUser(input: {userID: $id, standardAttributes: $a}) { user { id } } }`, { id, a: { birthdate: '1990-02-30' } });
+    expect(feb30.info.causes).toEqual([expect.objectContaining({ location: '/birthdate', kind: 'format' })]);
     expect(bad).toMatchObject({ errorName: 'Invalid', reason: 'ValidationFailed', message: 'invalid value' });
     expect(bad.info.causes).toEqual(
       expect.arrayContaining([expect.objectContaining({ location: '/gender', kind: 'minLength' }), expect.objectContaining({ location: '/zoneinfo', kind: 'format' }), expect.objectContaining({ kind: 'additionalProperties' })]),

@@ -100,6 +100,10 @@ describe('the built-in sign-up and sign-in pages', () => {
       const r = await submit(agent, page.body, { email: 'late@example.com' });
       expect(r.res.status).toBe(400);
       expect(r.body).toContain('This page has expired. Please start again.');
+      // Not a dead end: a link starts the same page afresh, keeping the app's query.
+      const again = /<a href="([^"]+)">Start again<\/a>/.exec(r.body);
+      expect(again?.[1]).toMatch(/^\/(signup|login)\?/);
+      expect(again?.[1]).toContain('x_ref=');
     } finally {
       idp.ctx.clock.advance(-1501_000);
     }

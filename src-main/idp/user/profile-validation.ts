@@ -2,6 +2,7 @@
  * Validation of standard and custom attributes as a whole object (spec admin-api.md 8.2):
  * JSON Schema like upstream's, failures as `ValidationFailed` with `{location, kind, details}`.
  */
+import { isCalendarDate } from './standard-attributes';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { IdpContext } from '../context';
 import { ApiError } from '../errors';
@@ -23,7 +24,7 @@ ajv.addFormat('email', { type: 'string', validate: (v: string) => isValidEmail(v
 ajv.addFormat('phone', { type: 'string', validate: (v: string) => isValidE164Phone(v) });
 ajv.addFormat('uri', { type: 'string', validate: (v: string) => isUri(v) });
 ajv.addFormat('x_picture', { type: 'string', validate: (v: string) => isUri(v, ['http:', 'https:']) || /^authgearimages:\/\/\/[^/]+\/.+$/.test(v) });
-ajv.addFormat('birthdate', { type: 'string', validate: (v: string) => /^(\d{4}|\d{4}-\d{2}-\d{2}|0000-\d{2}-\d{2}|--\d{2}-\d{2})$/.test(v) && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || v.startsWith('0000') || !Number.isNaN(Date.parse(v))) });
+ajv.addFormat('birthdate', { type: 'string', validate: (v: string) => /^(\d{4}|\d{4}-\d{2}-\d{2}|0000-\d{2}-\d{2}|--\d{2}-\d{2})$/.test(v) && (!/^\d{4}-\d{2}-\d{2}$/.test(v) || v.startsWith('0000') || isCalendarDate(v)) });
 ajv.addFormat('timezone', { type: 'string', validate: (v: string) => TIME_ZONES.has(v) });
 ajv.addFormat('bcp47', {
   type: 'string',

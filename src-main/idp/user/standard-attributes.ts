@@ -17,12 +17,16 @@ function validUrl(v: string): boolean {
   }
 }
 
-function validBirthdate(v: string): boolean {
-  if (/^\d{4}$/.test(v)) return true;
+/** YYYY-MM-DD naming a day that exists (1990-02-30 does not; Date.parse would roll it over). */
+export function isCalendarDate(v: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+function validBirthdate(v: string): boolean {
+  return /^\d{4}$/.test(v) || isCalendarDate(v);
 }
 
 function validLocale(v: string): boolean {

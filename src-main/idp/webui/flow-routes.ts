@@ -23,6 +23,8 @@ export const FLOW_PATHS: Record<'login' | 'signup' | 'account_recovery' | 'reaut
 
 type Action = { type: string; authentication?: string; data: Record<string, any> };
 
+const TITLES = { login: 'login.title', signup: 'signup.title', account_recovery: 'recovery.title', reauth: 'reauth.title' } as const;
+
 function actionOf(ctx: IdpContext, req: HttpRequest, r: FlowResult): Action {
   return describe(ctx, req, r).action as Action;
 }
@@ -161,7 +163,10 @@ export function flowPost(type: FlowType) {
     try {
       current = { token: form.x_state_token ?? '', state: load(ctx, form.x_state_token) };
     } catch {
-      return pageResult(400, messagePage(pc.t, pc.lang, pc.t('login.title'), pc.t('error.flow-expired')));
+      // A dead end helps nobody: offer the same page afresh (with the app's query, if any).
+      const path = FLOW_PATHS[type as keyof typeof FLOW_PATHS];
+      const carry = carryQuery(req);
+      return pageResult(400, messagePage(pc.t, pc.lang, pc.t(TITLES[type as keyof typeof TITLES] ?? 'login.title'), pc.t('error.flow-expired'), { href: carry ? `${path}?${carry}` : path, text: pc.t('error.start-again') }));
     }
     if (!csrfValid(ctx, req, form.x_csrf_token)) return render(ctx, req, pc, type, current, { status: 403, errors: [pc.t('error.csrf')], email: form.login_id ?? form.email });
     if (pc.expired) return render(ctx, req, pc, type, current, { status: 400, errors: [pc.t('error.oauth-session-expired')], email: form.login_id ?? form.email });

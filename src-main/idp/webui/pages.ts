@@ -2,8 +2,10 @@ import { h } from './html';
 import { page } from './layout';
 import type { Translate } from './texts';
 
-export function messagePage(t: Translate, lang: string, title: string, message: string): string {
-  return page(t, lang, title, h`<h1>${title}</h1><p class="sub" role="status">${message}</p>`);
+/** A page that only says something, optionally with one way onwards. */
+export function messagePage(t: Translate, lang: string, title: string, message: string, next?: { href: string; text: string }): string {
+  const onwards = next ? h`<p class="alt"><a href="${next.href}">${next.text}</a></p>` : h``;
+  return page(t, lang, title, h`<h1>${title}</h1><p class="sub" role="status">${message}</p>${onwards}`);
 }
 
 export function logoutPage(t: Translate, lang: string, csrf: string, redirectUri: string, project: string): string {

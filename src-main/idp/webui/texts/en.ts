@@ -91,6 +91,7 @@ export const en = {
   'error.rate-limited': 'Please wait a moment before asking for another code.',
   'error.user-not-found': 'There is no account with this email address.',
   'error.flow-expired': 'This page has expired. Please start again.',
+  'error.start-again': 'Start again',
   'totp.setup-title': 'Set up two-factor authentication',
   'totp.setup-subtitle': 'Scan the QR code with an authenticator app, then enter the code it shows.',
   'totp.choose': 'Protect your account with an authenticator app.',
