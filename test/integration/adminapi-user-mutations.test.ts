@@ -21,7 +21,7 @@ describe('Admin API user mutations', () => {
       editConfig: (doc) => {
         doc.authentication.primary_authenticators = ['password', 'oob_otp_email'];
         doc.identity.login_id.keys = [{ type: 'email', key: 'email' }, { type: 'phone', key: 'phone' }];
-        doc.user_profile = { custom_attributes: { attributes: [{ id: 'a1', pointer: '/membership_tier', type: 'enum', enum: ['gold', 'silver'] }, { id: 'a2', pointer: '/age', type: 'integer', minimum: 0 }] } };
+        doc.user_profile = { custom_attributes: { attributes: [{ id: 'a1', pointer: '/membership_tier', type: 'enum', enum: ['gold', 'silver'] }, { id: 'a2', pointer: '/age', type: 'integer', minimum: 0 }, { id: 'a3', pointer: '/home_country', type: 'country_code' }] } };
       },
     });
     admin = await AdminClient.create(idp);
@@ -117,6 +117,9 @@ describe('Admin API user mutations', () => {
     const id = await admin.createUser('custom@example.com');
     const d = await admin.ok(`mutation ($id: ID!, $c: UserCustomAttributes!) { updateUser(input: {userID: $id, customAttributes: $c}) { user { customAttributes } } }`, { id, c: { membership_tier: 'gold', age: 30 } });
     expect(d.updateUser.user.customAttributes).toEqual({ membership_tier: 'gold', age: 30 });
+    // A country code follows upstream's format name, iso3166-1-alpha-2.
+    const country = await admin.fails(`mutation ($id: ID!, $c: UserCustomAttributes!) { updateUser(input: {userID: $id, customAttributes: $c}) { user { id } } }`, { id, c: { home_country: 'hk' } });
+    expect(country.info.causes).toEqual([expect.objectContaining({ location: '/home_country', kind: 'format', details: expect.objectContaining({ format: 'iso3166-1-alpha-2' }) })]);
     const bad = await admin.fails(`mutation ($id: ID!, $c: UserCustomAttributes!) { updateUser(input: {userID: $id, customAttributes: $c}) { user { id } } }`, { id, c: { membership_tier: 'bronze', age: -1, shoe: 42 } });
     expect(bad.reason).toBe('ValidationFailed');
     expect(bad.info.causes.map((c: any) => c.kind).sort()).toEqual(['additionalProperties', 'enum', 'minimum']);

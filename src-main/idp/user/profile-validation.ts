@@ -2,6 +2,7 @@
  * Validation of standard and custom attributes as a whole object (spec admin-api.md 8.2):
  * JSON Schema like upstream's, failures as `ValidationFailed` with `{location, kind, details}`.
  */
+import { customAttributeSchema } from './custom-attribute-schema';
 import { isCalendarDate } from './standard-attributes';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { IdpContext } from '../context';
@@ -36,7 +37,7 @@ ajv.addFormat('bcp47', {
     }
   },
 });
-ajv.addFormat('iso3166', { type: 'string', validate: (v: string) => /^[A-Z]{2}$/.test(v) });
+ajv.addFormat('iso3166-1-alpha-2', { type: 'string', validate: (v: string) => /^[A-Z]{2}$/.test(v) });
 
 const text = { type: 'string', minLength: 1 };
 const STANDARD_SCHEMA = {
@@ -107,32 +108,12 @@ export function customAttributeConfig(ctx: IdpContext): Map<string, CustomAttrib
   return new Map(list.filter((a) => typeof a?.pointer === 'string').map((a) => [a.pointer.replace(/^\//, ''), a]));
 }
 
-function schemaOf(a: CustomAttributeConfig): object {
-  switch (a.type) {
-    case 'number':
-    case 'integer':
-      return { type: a.type, ...(a.minimum !== undefined ? { minimum: a.minimum } : {}), ...(a.maximum !== undefined ? { maximum: a.maximum } : {}) };
-    case 'enum':
-      return { type: 'string', enum: a.enum ?? [] };
-    case 'email':
-      return { type: 'string', format: 'email' };
-    case 'phone_number':
-      return { type: 'string', format: 'phone' };
-    case 'url':
-      return { type: 'string', format: 'uri' };
-    case 'country_code':
-    case 'alpha2':
-      return { type: 'string', format: 'iso3166' };
-    default:
-      return { type: 'string', minLength: 1 };
-  }
-}
 
 const customValidators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 export function checkCustomAttributes(ctx: IdpContext, attrs: Record<string, unknown>): void {
   const config = customAttributeConfig(ctx);
-  const schema = { type: 'object', additionalProperties: false, properties: Object.fromEntries([...config].map(([k, a]) => [k, schemaOf(a)])) };
+  const schema = { type: 'object', additionalProperties: false, properties: Object.fromEntries([...config].map(([k, a]) => [k, customAttributeSchema(a)])) };
   const key = JSON.stringify(schema);
   let validate = customValidators.get(key);
   if (!validate) {

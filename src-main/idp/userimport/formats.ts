@@ -178,6 +178,11 @@ export function checkDateTime(value: string): string | undefined {
   return parseRfc3339(value) === undefined ? 'date-time must be in rfc3339 format' : undefined;
 }
 
+/** `iso3166-1-alpha-2`: a country code, two capital letters (custom attributes of type country_code). */
+export function checkCountryCode(value: string): string | undefined {
+  return /^[A-Z]{2}$/.test(value) ? undefined : `invalid ISO 3166-1 alpha-2 code: ${value}`;
+}
+
 /** Every format a record schema uses, with the phone rule of the project. */
 export function recordFormats(phone: PhoneValidation): Record<string, FormatChecker> {
   return {
@@ -189,5 +194,6 @@ export function recordFormats(phone: PhoneValidation): Record<string, FormatChec
     timezone: checkTimezone,
     bcp47: checkBcp47,
     'date-time': checkDateTime,
+    'iso3166-1-alpha-2': checkCountryCode,
   };
 }

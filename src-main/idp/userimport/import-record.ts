@@ -13,7 +13,8 @@ import { apiErrorObject, type ApiErrorObject } from '../adminapi/api-error';
 import { createValidator, Cause } from '../adminapi/schema-causes';
 import { accountStateOf, transition, saveAccountState, NORMAL_STATE, type AccountState, type Transition } from '../user/account-status';
 import { validateRecord, PROFILE_ATTRIBUTES, type Identifier, type ImportRecord } from './schema';
-import { importSettings, type ImportSettings, type CustomAttribute } from './settings';
+import { importSettings, type ImportSettings } from './settings';
+import { customAttributeSchema } from '../user/custom-attribute-schema';
 import { normalizeImportedLoginId, CLAIM_OF, type LoginIdType } from './login-ids';
 import { checkImportedHash } from './hash-check';
 import { checkTotpSecret } from './totp-check';
@@ -404,30 +405,11 @@ function populateLoginIdClaims(std: Record<string, unknown>, identities: Identit
 
 const customValidator = createValidator(recordFormats('isValidNumber'));
 
-function customSchema(a: CustomAttribute): object {
-  switch (a.type) {
-    case 'number':
-    case 'integer':
-      return { type: a.type, ...(a.minimum !== undefined ? { minimum: a.minimum } : {}), ...(a.maximum !== undefined ? { maximum: a.maximum } : {}) };
-    case 'enum':
-      return { type: 'string', enum: a.enum ?? [] };
-    case 'email':
-      return { type: 'string', format: 'email' };
-    case 'phone_number':
-      return { type: 'string', format: 'phone' };
-    case 'url':
-      return { type: 'string', format: 'uri' };
-    case 'country_code':
-      return { type: 'string', pattern: '^[A-Z]{2}$' };
-    default:
-      return { type: 'string', minLength: 1 };
-  }
-}
 
 /** Values of configured custom attributes must match their type (ValidationFailed otherwise). */
 function checkCustomAttributes(s: ImportSettings, given: Record<string, unknown>): void {
   if (Object.keys(given).length === 0) return;
-  const schema = { type: 'object', properties: Object.fromEntries(s.customAttributes.map((a) => [a.key, customSchema(a)])) };
+  const schema = { type: 'object', properties: Object.fromEntries(s.customAttributes.map((a) => [a.key, customAttributeSchema(a)])) };
   const causes = customValidator.validate(schema, given);
   if (causes.length) throw new ApiError('Invalid', 'ValidationFailed', 'invalid value', { causes });
 }
