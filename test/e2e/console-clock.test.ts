@@ -3,10 +3,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild } from '../../scripts/ensure-build.js';
-import { launchChromium } from '../helpers/chromium';
 import { startTestIdp, type TestIdp } from '../helpers/idp';
 import { pkcePair } from '../helpers/pkce';
-import { screenshot, signUpWithTokens, tabTo, type SignedIn } from '../helpers/console';
+import { screenshot, signUpWithTokens, tabTo, type SignedIn, openConsole } from '../helpers/console';
 
 const REDIRECT = 'http://localhost:3000/auth-redirect';
 
@@ -39,11 +38,7 @@ beforeAll(async () => {
   await ensureBuild();
   idp = await startTestIdp();
   user = await signUpWithTokens(idp.issuer, 'clock@example.com');
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await page.goto(idp.consoleUrl);
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  ({ browser, context, page } = await openConsole(idp.consoleUrl));
 }, 180_000);
 
 afterAll(async () => {

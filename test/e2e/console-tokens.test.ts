@@ -5,9 +5,8 @@ import { generateKeyPair, exportJWK, SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild } from '../../scripts/ensure-build.js';
-import { launchChromium } from '../helpers/chromium';
 import { startTestIdp, type TestIdp } from '../helpers/idp';
-import { screenshot, signUpWithTokens, tabTo, type SignedIn } from '../helpers/console';
+import { screenshot, signUpWithTokens, tabTo, type SignedIn, openConsole } from '../helpers/console';
 
 let idp: TestIdp;
 let browser: Browser;
@@ -28,11 +27,7 @@ beforeAll(async () => {
   await ensureBuild();
   idp = await startTestIdp();
   user = await signUpWithTokens(idp.issuer, 'inspector@example.com');
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await page.goto(idp.consoleUrl);
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  ({ browser, context, page } = await openConsole(idp.consoleUrl));
 }, 180_000);
 
 afterAll(async () => {

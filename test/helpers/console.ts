@@ -2,7 +2,8 @@
 // reaching a control by keyboard.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { Agent, signInThroughPages } from './agent';
 import { pkcePair } from './pkce';
 
@@ -49,4 +50,19 @@ export async function tabTo(page: Page, selector: string, max = 80): Promise<str
     if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return page.locator('*:focus').ariaSnapshot();
   }
   throw new Error(`${selector} was not reached by keyboard`);
+}
+
+/**
+ * A Chromium with the console open on its Overview (1280×900), for one test file; `clipboard`
+ * lets the page read and write the clipboard, as copy buttons need.
+ */
+export async function openConsole(consoleUrl: string, opts: { clipboard?: boolean; acceptDialogs?: boolean } = {}): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(consoleUrl).origin });
+  const page = await context.newPage();
+  if (opts.acceptDialogs) page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(consoleUrl);
+  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  return { browser, context, page };
 }

@@ -271,15 +271,8 @@ export class Database {
    * records the last sequence number it holds, so a crash between the two steps replays nothing twice.
    */
   private async checkpoint(): Promise<void> {
-    const journaling = this.journaling;
-    this.journaling = false;
-    try {
-      this.db.exec('BEGIN');
-      this.db.run('INSERT OR REPLACE INTO journal_meta (id, seq) VALUES (1, ?)', [this.seq]);
-      this.db.exec('COMMIT');
-    } finally {
-      this.journaling = journaling;
-    }
+    // Straight to sql.js (not `this.run`): the snapshot's own bookkeeping is never journaled.
+    this.db.run('INSERT OR REPLACE INTO journal_meta (id, seq) VALUES (1, ?)', [this.seq]);
     const covered = this.pendingRecords.length;
     const bytes = this.db.export();
     await writeFileDurably(this.path, bytes);
